@@ -1,0 +1,36 @@
+import SchemaBuilder from "@pothos/core";
+import ErrorsPlugin from "@pothos/plugin-errors";
+import PrismaPlugin from "@pothos/plugin-prisma";
+import RelayPlugin from "@pothos/plugin-relay";
+import { DateTimeResolver, JSONObjectResolver } from "graphql-scalars";
+import type { GraphQLContext } from "./context.js";
+import type PrismaTypes from "./generated/pothos-types.js";
+import { getDatamodel } from "./generated/pothos-types.js";
+
+export const builder = new SchemaBuilder<{
+  Context: GraphQLContext;
+  PrismaTypes: PrismaTypes;
+  DefaultFieldNullability: false;
+  Scalars: {
+    ID: { Input: string; Output: string };
+    DateTime: { Input: Date; Output: Date };
+    JSONObject: { Input: Record<string, unknown>; Output: Record<string, unknown> };
+  };
+}>({
+  plugins: [ErrorsPlugin, PrismaPlugin, RelayPlugin],
+  defaultFieldNullability: false,
+  prisma: {
+    client: (context) => context.prisma,
+    dmmf: getDatamodel(),
+    filterConnectionTotalCount: true,
+    onUnusedQuery: null,
+  },
+  relay: { clientMutationId: "omit", cursorType: "String" },
+  errors: { defaultTypes: [] },
+});
+
+builder.queryType({ description: "Reads. Every field needs an API key (`Authorization: Bearer <key>`)." });
+builder.mutationType({ description: "Writes. Every field needs an API key (`Authorization: Bearer <key>`)." });
+
+builder.addScalarType("DateTime", DateTimeResolver, {});
+builder.addScalarType("JSONObject", JSONObjectResolver, {});

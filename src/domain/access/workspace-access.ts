@@ -1,0 +1,46 @@
+import type { Prisma } from "../../generated/prisma/client.js";
+import { ForbiddenError } from "../errors.js";
+import type { IssueCollector } from "../validation.js";
+import type { Caller } from "./api-keys.js";
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isUuid(value: string): boolean {
+  return UUID_PATTERN.test(value);
+}
+
+/**
+ * The workspace a write goes to. A workspace key writes to its own (naming another is forbidden);
+ * an account key must name one. Returns null after recording a validation issue; whether an account
+ * key reaches the named workspace is checked where the workspace is loaded (`workspaceWhere`).
+ */
+export function targetWorkspaceId(
+  caller: Caller,
+  workspaceId: string | null | undefined,
+  issues: IssueCollector,
+): string | null {
+  if (workspaceId === undefined || workspaceId === null) {
+    if (caller.workspaceId) return caller.workspaceId;
+    issues.add(["workspaceId"], "REQUIRED", "workspaceId is required with an account API key");
+    return null;
+  }
+  if (!isUuid(workspaceId)) {
+    issues.add(["workspaceId"], "INVALID_ID", "workspaceId must be a UUID");
+    return null;
+  }
+  const id = workspaceId.toLowerCase();
+  if (caller.workspaceId && caller.workspaceId !== id) throw new ForbiddenError();
+  return id;
+}
+
+/** The workspaces a caller may reach, as a Prisma filter on Workspace. */
+export function workspaceWhere(caller: Caller): Prisma.WorkspaceWhereInput {
+  return caller.workspaceId ? { id: caller.workspaceId } : { accountId: caller.accountId };
+}
+
+/** The contacts a caller may see: live ones in the workspaces it reaches. */
+export function visibleContactWhere(caller: Caller): Prisma.ContactWhereInput {
+  return caller.workspaceId
+    ? { workspaceId: caller.workspaceId, deletedAt: null }
+    : { workspace: { accountId: caller.accountId }, deletedAt: null };
+}

