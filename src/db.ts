@@ -18,6 +18,8 @@ export interface SqlConnection {
 export interface Database {
   kind: "postgres" | "pglite";
   prisma: PrismaClient;
+  /** Every SQL statement Prisma sends, in order; only when opened with `logQueries` (tests). */
+  queryLog?: string[];
   /** Lends one dedicated connection for the duration of `work`. */
   withConnection<T>(work: (connection: SqlConnection) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -25,26 +27,38 @@ export interface Database {
 
 type DatabaseSettings = Pick<Config, "databaseUrl" | "databasePoolSize" | "databaseConnectTimeoutMs">;
 
+export interface DatabaseOptions {
+  logQueries?: boolean;
+}
+
+function createPrisma(adapter: PrismaPg | PrismaPGlite, options: DatabaseOptions) {
+  if (!options.logQueries) return { prisma: new PrismaClient({ adapter }) };
+  const prisma = new PrismaClient({ adapter, log: [{ emit: "event", level: "query" }] });
+  const queryLog: string[] = [];
+  prisma.$on("query", (event) => queryLog.push(event.query));
+  return { prisma: prisma as PrismaClient, queryLog };
+}
+
 export function isPostgresUrl(url: string): boolean {
   return /^(postgres|postgresql):\/\//.test(url);
 }
 
-export async function openDatabase(settings: DatabaseSettings): Promise<Database> {
-  if (isPostgresUrl(settings.databaseUrl)) return openPostgres(settings);
+export async function openDatabase(settings: DatabaseSettings, options: DatabaseOptions = {}): Promise<Database> {
+  if (isPostgresUrl(settings.databaseUrl)) return openPostgres(settings, options);
   const location = settings.databaseUrl.slice("pglite:".length);
-  if (location === "memory") return openPGlite(await PGlite.create());
+  if (location === "memory") return openPGlite(await PGlite.create(), undefined, options);
   const directory = resolve(location);
   mkdirSync(dirname(directory), { recursive: true });
   const unlock = lockDataDirectory(directory);
   try {
-    return openPGlite(await PGlite.create(directory), unlock);
+    return openPGlite(await PGlite.create(directory), unlock, options);
   } catch (error) {
     unlock();
     throw error;
   }
 }
 
-function openPostgres(settings: DatabaseSettings): Database {
+function openPostgres(settings: DatabaseSettings, options: DatabaseOptions): Database {
   const pool = new pg.Pool({
     connectionString: settings.databaseUrl,
     max: settings.databasePoolSize,
@@ -52,10 +66,11 @@ function openPostgres(settings: DatabaseSettings): Database {
   });
   // An idle connection that the server drops must not crash the process; the pool replaces it.
   pool.on("error", () => {});
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const { prisma, queryLog } = createPrisma(new PrismaPg(pool), options);
   return {
     kind: "postgres",
     prisma,
+    queryLog,
     async withConnection(work) {
       const client = await pool.connect();
       try {
@@ -77,18 +92,27 @@ function openPostgres(settings: DatabaseSettings): Database {
 }
 
 /** Wraps an open PGlite instance (also used by tests that load a prepared data directory). */
-export function openPGlite(pglite: PGlite, onClose?: () => void): Database {
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+export function openPGlite(pglite: PGlite, onClose?: () => void, options: DatabaseOptions = {}): Database {
+  const { prisma, queryLog } = createPrisma(new PrismaPGlite(pglite), options);
+  const connection: SqlConnection = {
+    query: async (sql, params) => (await pglite.query(sql, params)).rows as never,
+    exec: async (sql) => {
+      await pglite.exec(sql);
+    },
+  };
+  // PGlite has one session, so borrowers take turns: each has it to itself, as with a pooled
+  // connection. Sharing it would share transactions and advisory locks (which are re-entrant
+  // within a session), and two migrate() calls would then interleave.
+  let turn: Promise<unknown> = Promise.resolve();
   return {
     kind: "pglite",
     prisma,
-    withConnection: (work) =>
-      work({
-        query: async (sql, params) => (await pglite.query(sql, params)).rows as never,
-        exec: async (sql) => {
-          await pglite.exec(sql);
-        },
-      }),
+    queryLog,
+    withConnection(work) {
+      const result = turn.then(() => work(connection));
+      turn = result.catch(() => {});
+      return result;
+    },
     async close() {
       await prisma.$disconnect();
       await pglite.close();

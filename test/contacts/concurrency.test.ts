@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CREATE_CONTACT, startTestApp, type TestApp } from "../support/test-app.js";
+
+// Meaningful on PostgreSQL, where these requests really overlap; PGlite serializes them, and the
+// same assertions must hold there too.
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp();
+});
+afterAll(() => app?.close());
+
+const CONCURRENT_REQUESTS = 24;
+
+function createAll(inputs: Record<string, unknown>[]) {
+  return Promise.all(
+    inputs.map(async (input) => {
+      const response = await app.graphql(app.tenant.workspaceKey, CREATE_CONTACT, { input });
+      expect(response.status).toBe(200);
+      expect(response.body.errors).toBeUndefined();
+      return response.body.data?.createContact;
+    }),
+  );
+}
+
+describe("simultaneous creates", () => {
+  it("with one email: exactly one succeeds, every other gets a ConflictError naming it", async () => {
+    const results = await createAll(
+      Array.from({ length: CONCURRENT_REQUESTS }, (_, i) => ({ email: "race@example.com", tags: [`race-${i}`] })),
+    );
+    const winners = results.filter((result) => result.__typename === "CreateContactSuccess");
+    expect(winners).toHaveLength(1);
+    const winnerId = winners[0].contact.id;
+    for (const loser of results.filter((result) => result.__typename !== "CreateContactSuccess")) {
+      expect(loser).toMatchObject({
+        __typename: "ConflictError",
+        conflicts: [{ field: "EMAIL", existingContactId: winnerId }],
+      });
+    }
+    expect(await app.db.prisma.contact.count({ where: { email: "race@example.com" } })).toBe(1);
+    // The losers' tags were rolled back with them.
+    expect(await app.db.prisma.tag.count({ where: { name: { startsWith: "race-" } } })).toBe(1);
+  });
+
+  it("with one phone: exactly one succeeds", async () => {
+    const results = await createAll(Array.from({ length: CONCURRENT_REQUESTS }, () => ({ phone: "+12125550142" })));
+    expect(results.filter((result) => result.__typename === "CreateContactSuccess")).toHaveLength(1);
+    expect(results.filter((result) => result.__typename === "ConflictError")).toHaveLength(CONCURRENT_REQUESTS - 1);
+  });
+
+  it("sharing new tag names: every create succeeds and each tag exists once", async () => {
+    const results = await createAll(
+      Array.from({ length: CONCURRENT_REQUESTS }, (_, i) => ({
+        email: `tagger${i}@example.com`,
+        tags: ["fresh-a", "fresh-b", `own-${i}`],
+      })),
+    );
+    expect(results.every((result) => result.__typename === "CreateContactSuccess")).toBe(true);
+    const tagIds = new Set(results.map((result) => result.contact.tags[0].id));
+    expect(tagIds.size).toBe(1);
+    expect(await app.db.prisma.tag.count({ where: { name: { in: ["fresh-a", "fresh-b"] } } })).toBe(2);
+    expect(await app.db.prisma.contactTag.count({ where: { tag: { name: "fresh-a" } } })).toBe(CONCURRENT_REQUESTS);
+  });
+});

@@ -1,0 +1,372 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CREATE_CONTACT, countRows, startTestApp, type TestApp } from "../support/test-app.js";
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp();
+});
+afterAll(() => app?.close());
+
+let sequence = 0;
+/** A fresh, valid email and phone for each call, so tests do not collide on uniqueness. */
+function unique() {
+  sequence += 1;
+  return { email: `person${sequence}@example.com`, phone: `+1212555${String(1000 + sequence).padStart(4, "0")}` };
+}
+
+async function create(input: Record<string, unknown>, key = app.tenant.workspaceKey) {
+  const response = await app.graphql(key, CREATE_CONTACT, { input });
+  expect(response.status).toBe(200);
+  return response.body.data?.createContact;
+}
+
+async function expectIssues(input: Record<string, unknown>, expected: { path: string[]; code: string }[]) {
+  const before = await countRows(app);
+  const result = await create(input);
+  expect(result.__typename).toBe("ValidationError");
+  expect(result.issues.map(({ path, code }: { path: string[]; code: string }) => ({ path, code }))).toEqual(expected);
+  expect(await countRows(app)).toEqual(before);
+  return result;
+}
+
+describe("createContact: success", () => {
+  it("returns the stored contact with its workspace and timestamps", async () => {
+    const result = await create({ firstName: "Ada", lastName: "Lovelace", ...unique() });
+    expect(result.__typename).toBe("CreateContactSuccess");
+    expect(result.contact).toMatchObject({
+      workspaceId: app.tenant.workspaceId,
+      firstName: "Ada",
+      lastName: "Lovelace",
+    });
+    expect(result.contact.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(Date.parse(result.contact.createdAt)).not.toBeNaN();
+    expect(result.contact.updatedAt).toBe(result.contact.createdAt);
+  });
+
+  it("accepts a contact with no fields at all", async () => {
+    const result = await create({});
+    expect(result.__typename).toBe("CreateContactSuccess");
+    expect(result.contact).toMatchObject({ firstName: null, email: null, phone: null, tags: [], customFields: [] });
+  });
+});
+
+describe("createContact: names", () => {
+  it("trims names, and an empty name counts as not given", async () => {
+    const result = await create({ firstName: "  Grace  ", lastName: "   " });
+    expect(result.contact).toMatchObject({ firstName: "Grace", lastName: null });
+  });
+
+  it("accepts 255 characters after trimming and refuses 256", async () => {
+    expect((await create({ firstName: ` ${"a".repeat(255)} ` })).contact.firstName).toHaveLength(255);
+    await expectIssues({ firstName: "a".repeat(256), lastName: "b".repeat(300) }, [
+      { path: ["firstName"], code: "TOO_LONG" },
+      { path: ["lastName"], code: "TOO_LONG" },
+    ]);
+  });
+});
+
+describe("createContact: email", () => {
+  it("trims and lowercases the stored email", async () => {
+    const result = await create({ email: "  Mixed.Case@Example.COM " });
+    expect(result.contact.email).toBe("mixed.case@example.com");
+  });
+
+  it.each([
+    ["no @", "person.example.com"],
+    ["two @", "a@b@example.com"],
+    ["empty local part", "@example.com"],
+    ["no dot in the domain", "person@localhost"],
+    ["a space inside", "per son@example.com"],
+    ["empty", ""],
+    ["only spaces", "   "],
+  ])("refuses an address with %s", async (_label, email) => {
+    await expectIssues({ email }, [{ path: ["email"], code: "INVALID_EMAIL" }]);
+  });
+
+  it("accepts 254 characters and refuses 255", async () => {
+    const local = "a".repeat(64);
+    const domainOf = (length: number) => `${"b".repeat(length - local.length - 5)}.com`;
+    const ok = `${local}@${domainOf(254)}`;
+    expect(ok).toHaveLength(254);
+    expect((await create({ email: ok })).contact.email).toBe(ok);
+    const tooLong = `${local}@${domainOf(255)}`;
+    expect(tooLong).toHaveLength(255);
+    await expectIssues({ email: tooLong }, [{ path: ["email"], code: "TOO_LONG" }]);
+  });
+});
+
+describe("createContact: phone", () => {
+  it("stores an E.164 number as given", async () => {
+    expect((await create({ phone: "+31201234567" })).contact.phone).toBe("+31201234567");
+  });
+
+  it.each([
+    ["a national format", "(212) 555-0199"],
+    ["spaces", "+1 212 555 0199"],
+    ["dashes", "+1-212-555-0199"],
+    ["no plus", "12125550199"],
+    ["letters", "+1212555CALL"],
+    ["more than 15 digits", "+1212555019912345"],
+    ["an impossible length for its country", "+1212555"],
+    ["a country code of 0", "+0212555019"],
+    ["surrounding spaces", " +12125550199 "],
+    ["empty", ""],
+  ])("refuses %s", async (_label, phone) => {
+    await expectIssues({ phone }, [{ path: ["phone"], code: "INVALID_PHONE" }]);
+  });
+});
+
+describe("createContact: uniqueness", () => {
+  it("refuses an email another live contact holds, compared lowercased, naming that contact", async () => {
+    const { email } = unique();
+    const first = await create({ email });
+    const before = await countRows(app);
+    const result = await create({ email: email.toUpperCase(), tags: ["should-not-exist"] });
+    expect(result.__typename).toBe("ConflictError");
+    expect(result.conflicts).toEqual([{ field: "EMAIL", existingContactId: first.contact.id }]);
+    expect(await countRows(app)).toEqual(before);
+  });
+
+  it("refuses a phone another live contact holds", async () => {
+    const { phone } = unique();
+    const first = await create({ phone });
+    const result = await create({ phone });
+    expect(result.conflicts).toEqual([{ field: "PHONE", existingContactId: first.contact.id }]);
+  });
+
+  it("lists both fields, each with the contact that holds it", async () => {
+    const a = unique();
+    const b = unique();
+    const holdsEmail = await create({ email: a.email, phone: a.phone });
+    const holdsPhone = await create({ email: b.email, phone: b.phone });
+    const result = await create({ email: a.email, phone: b.phone });
+    expect(result.conflicts).toEqual([
+      { field: "EMAIL", existingContactId: holdsEmail.contact.id },
+      { field: "PHONE", existingContactId: holdsPhone.contact.id },
+    ]);
+  });
+
+  it("is per workspace: the same email and phone in another workspace are free", async () => {
+    const values = unique();
+    await create(values);
+    const result = await create(values, app.tenant.otherWorkspaceKey);
+    expect(result.__typename).toBe("CreateContactSuccess");
+  });
+
+  it("is among live contacts only: a deleted contact never blocks a new one", async () => {
+    const values = unique();
+    const first = await create(values);
+    const deleted = await app.graphql(
+      app.tenant.workspaceKey,
+      `mutation($id: ID!) { deleteContact(id: $id) { __typename } }`,
+      { id: first.contact.id },
+    );
+    expect(deleted.body.data?.deleteContact.__typename).toBe("DeleteContactSuccess");
+    const second = await create(values);
+    expect(second.__typename).toBe("CreateContactSuccess");
+    expect(second.contact.id).not.toBe(first.contact.id);
+  });
+});
+
+describe("createContact: timezone", () => {
+  it("stores a given IANA zone as given, whatever the phone says", async () => {
+    const result = await create({ phone: "+12125550100", timezone: "Europe/Amsterdam" });
+    expect(result.contact.timezone).toBe("Europe/Amsterdam");
+  });
+
+  it.each(["UTC", "America/New_York", "US/Eastern", "Asia/Calcutta", "Etc/GMT+5"])(
+    "accepts the tz database name %s (canonical or official alias)",
+    async (timezone) => {
+      expect((await create({ timezone })).contact.timezone).toBe(timezone);
+    },
+  );
+
+  it.each(["america/new_york", "EST-5", "New York", "Mars/Olympus", "Factory", "", "+05:00"])(
+    "refuses %j",
+    async (timezone) => {
+      await expectIssues({ timezone }, [{ path: ["timezone"], code: "INVALID_TIMEZONE" }]);
+    },
+  );
+
+  it("derives the zone from a phone whose prefix maps to exactly one", async () => {
+    expect((await create({ phone: "+12125550101" })).contact.timezone).toBe("America/New_York");
+    expect((await create({ phone: "+14155550101" })).contact.timezone).toBe("America/Los_Angeles");
+    expect((await create({ phone: "+31201234568" })).contact.timezone).toBe("Europe/Amsterdam");
+  });
+
+  it("falls back to the workspace default when the phone maps to several zones or none", async () => {
+    await app.db.prisma.workspace.update({
+      where: { id: app.tenant.otherWorkspaceId },
+      data: { defaultTimezone: "Europe/Berlin" },
+    });
+    const key = app.tenant.otherWorkspaceKey;
+    expect((await create({ phone: "+19075550101" }, key)).contact.timezone).toBe("Europe/Berlin"); // Adak, Anchorage
+    expect((await create({ phone: "+18005550101" }, key)).contact.timezone).toBe("Europe/Berlin"); // 42 zones
+    expect((await create({}, key)).contact.timezone).toBe("Europe/Berlin");
+  });
+
+  it("is null with no zone given, no single zone for the phone and no workspace default", async () => {
+    expect((await create({ phone: "+19075550102" })).contact.timezone).toBeNull();
+    expect((await create({})).contact.timezone).toBeNull();
+  });
+});
+
+describe("createContact: tags", () => {
+  it("trims, collapses duplicates, keeps case and returns them sorted", async () => {
+    const result = await create({ tags: ["zeta", " Alpha ", "beta", "vip", "VIP", "Alpha", "beta "] });
+    expect(result.contact.tags.map((tag: { name: string }) => tag.name)).toEqual([
+      "Alpha",
+      "beta",
+      "VIP",
+      "vip",
+      "zeta",
+    ]);
+  });
+
+  it("creates a tag the workspace lacks and reuses one it has", async () => {
+    const first = await create({ tags: ["shared-tag", "new-one"] });
+    const second = await create({ tags: ["shared-tag"] });
+    const shared = (result: any) => result.contact.tags.find((tag: { name: string }) => tag.name === "shared-tag").id;
+    expect(shared(second)).toBe(shared(first));
+    expect(await app.db.prisma.tag.count({ where: { workspaceId: app.tenant.workspaceId, name: "shared-tag" } })).toBe(
+      1,
+    );
+  });
+
+  it("adds nothing for an empty list", async () => {
+    const before = await countRows(app);
+    const result = await create({ tags: [] });
+    expect(result.contact.tags).toEqual([]);
+    const after = await countRows(app);
+    expect(after.tags).toBe(before.tags);
+  });
+
+  it("refuses an empty name and one over 255 characters, at their index", async () => {
+    await expectIssues({ tags: ["ok", "  ", "x".repeat(256), "y".repeat(255)] }, [
+      { path: ["tags", "1"], code: "EMPTY" },
+      { path: ["tags", "2"], code: "TOO_LONG" },
+    ]);
+  });
+
+  it("accepts 100 distinct tags and refuses 101", async () => {
+    const hundred = Array.from({ length: 100 }, (_, i) => `t${i}`);
+    expect((await create({ tags: [...hundred, "t0", " t1 "] })).contact.tags).toHaveLength(100);
+    await expectIssues({ tags: [...hundred, "t100"] }, [{ path: ["tags"], code: "TOO_MANY" }]);
+  });
+});
+
+describe("createContact: custom fields", () => {
+  beforeAll(async () => {
+    await app.defineCustomVariable(app.tenant.workspaceId, "Lead Source");
+    await app.defineCustomVariable(app.tenant.workspaceId, "Score");
+    await app.defineCustomVariable(app.tenant.workspaceId, "score");
+    await app.defineCustomVariable(app.tenant.workspaceId, "Opted In");
+  });
+
+  it("stores values as text and returns them sorted by name", async () => {
+    const result = await create({
+      customFields: { score: 2.5, "Lead Source": "Webinar", Score: 250, "Opted In": true },
+    });
+    expect(result.contact.customFields).toEqual([
+      { name: "Lead Source", value: "Webinar" },
+      { name: "Opted In", value: "true" },
+      { name: "Score", value: "250" },
+      { name: "score", value: "2.5" },
+    ]);
+  });
+
+  it("stores nothing for a null value", async () => {
+    const result = await create({ customFields: { "Lead Source": null, Score: 1 } });
+    expect(result.contact.customFields).toEqual([{ name: "Score", value: "1" }]);
+  });
+
+  it("refuses a key that names no custom variable of the workspace, spelled exactly", async () => {
+    await expectIssues({ customFields: { lead_source: "x", "lead source": "y", "Lead Source ": "z" } }, [
+      { path: ["customFields", "lead_source"], code: "UNKNOWN_CUSTOM_FIELD" },
+      { path: ["customFields", "lead source"], code: "UNKNOWN_CUSTOM_FIELD" },
+      { path: ["customFields", "Lead Source "], code: "UNKNOWN_CUSTOM_FIELD" },
+    ]);
+  });
+
+  it("refuses another workspace's custom variable names", async () => {
+    await app.defineCustomVariable(app.stranger.workspaceId, "Stranger Field");
+    await expectIssues({ customFields: { "Stranger Field": "x" } }, [
+      { path: ["customFields", "Stranger Field"], code: "UNKNOWN_CUSTOM_FIELD" },
+    ]);
+  });
+
+  it("refuses objects and lists as values", async () => {
+    await expectIssues({ customFields: { "Lead Source": { nested: true }, Score: [1, 2] } }, [
+      { path: ["customFields", "Lead Source"], code: "INVALID_VALUE_TYPE" },
+      { path: ["customFields", "Score"], code: "INVALID_VALUE_TYPE" },
+    ]);
+  });
+
+  it("accepts 65,535 characters and refuses 65,536", async () => {
+    const ok = await create({ customFields: { "Lead Source": "x".repeat(65_535) } });
+    expect(ok.contact.customFields[0].value).toHaveLength(65_535);
+    await expectIssues({ customFields: { "Lead Source": "x".repeat(65_536) } }, [
+      { path: ["customFields", "Lead Source"], code: "TOO_LONG" },
+    ]);
+  });
+
+  it("refuses a custom value given as a top-level field, before anything runs", async () => {
+    const before = await countRows(app);
+    const response = await app.graphql(app.tenant.workspaceKey, CREATE_CONTACT, { input: { "Lead Source": "x" } });
+    expect(response.status).toBe(400);
+    expect(response.body.errors?.[0]?.message).toContain('"Lead Source"');
+    expect(await countRows(app)).toEqual(before);
+  });
+});
+
+describe("createContact: every failure at once, nothing written", () => {
+  it("reports each broken rule with its path in one ValidationError and writes nothing", async () => {
+    await app.defineCustomVariable(app.tenant.workspaceId, "Tier");
+    const result = await expectIssues(
+      {
+        firstName: "x".repeat(256),
+        email: "not-an-email",
+        phone: "555-0100",
+        timezone: "Nowhere/City",
+        tags: ["brand-new-tag", ""],
+        customFields: { Tier: "gold", Unknown: 1 },
+      },
+      [
+        { path: ["firstName"], code: "TOO_LONG" },
+        { path: ["email"], code: "INVALID_EMAIL" },
+        { path: ["phone"], code: "INVALID_PHONE" },
+        { path: ["timezone"], code: "INVALID_TIMEZONE" },
+        { path: ["tags", "1"], code: "EMPTY" },
+        { path: ["customFields", "Unknown"], code: "UNKNOWN_CUSTOM_FIELD" },
+      ],
+    );
+    expect(result.message).toBe("6 input values are invalid");
+    expect(await app.db.prisma.tag.count({ where: { name: "brand-new-tag" } })).toBe(0);
+  });
+});
+
+describe("createContact: statements per create", () => {
+  it("sends the same number of statements whatever the number of tags and custom values", async () => {
+    const logged = await startTestApp({ logQueries: true });
+    try {
+      const log = logged.db.queryLog as string[];
+      await logged.defineCustomVariable(logged.tenant.workspaceId, "A");
+      await logged.defineCustomVariable(logged.tenant.workspaceId, "B");
+      const statementsFor = async (input: Record<string, unknown>) => {
+        log.length = 0;
+        const response = await logged.graphql(logged.tenant.workspaceKey, CREATE_CONTACT, { input });
+        expect(response.body.data?.createContact.__typename).toBe("CreateContactSuccess");
+        return log.length;
+      };
+      const small = await statementsFor({ email: "one@example.com", tags: ["a"], customFields: { A: 1 } });
+      const large = await statementsFor({
+        email: "two@example.com",
+        tags: Array.from({ length: 50 }, (_, i) => `tag-${i}`),
+        customFields: { A: 1, B: "two" },
+      });
+      expect(large).toBe(small);
+    } finally {
+      await logged.close();
+    }
+  });
+});

@@ -1,0 +1,32 @@
+import { createRequire } from "node:module";
+import { defineConfig, type TestProjectInlineConfiguration } from "vitest/config";
+
+// The whole suite runs on embedded PGlite; with TEST_DATABASE_URL (a PostgreSQL server) it runs
+// again there, each test file in its own fresh database.
+const storages: TestProjectInlineConfiguration[] = [
+  {
+    extends: true,
+    test: { name: "pglite", env: { TEST_STORAGE: "pglite" }, globalSetup: ["test/support/global-setup.ts"] },
+  },
+];
+if (process.env.TEST_DATABASE_URL) {
+  storages.push({
+    extends: true,
+    test: { name: "postgres", env: { TEST_STORAGE: "postgres" }, globalSetup: ["test/support/global-setup.ts"] },
+  });
+}
+
+export default defineConfig({
+  resolve: {
+    // graphql 16 has no "exports" map: Node (and so graphql-yoga) loads its CommonJS entry while Vite
+    // would pick the ESM one, and two copies of graphql make `instanceof GraphQLError` fail.
+    // Resolving it the way Node does keeps one copy, as in production.
+    alias: [{ find: /^graphql$/, replacement: createRequire(import.meta.url).resolve("graphql") }],
+  },
+  test: {
+    include: ["test/**/*.test.ts"],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    projects: storages,
+  },
+});
