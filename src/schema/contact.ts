@@ -1,18 +1,10 @@
 import { builder } from "../builder.js";
 import { callerOf } from "../context.js";
 import type { ContactRecord } from "../domain/contacts/contact-record.js";
-import { createContact } from "../domain/contacts/create-contact.js";
-import { deleteContact } from "../domain/contacts/delete-contact.js";
 import { findContact } from "../domain/contacts/find-contacts.js";
-import { ContactConflictError, ForbiddenError, NotFoundError, ValidationFailed } from "../domain/errors.js";
-
-export const TagRef = builder.objectRef<{ id: string; name: string }>("Tag").implement({
-  description: "A label of a workspace's contacts. Names are case-sensitive: `VIP` and `vip` are two tags.",
-  fields: (t) => ({
-    id: t.exposeID("id", { description: "The tag's id." }),
-    name: t.exposeString("name", { description: "The name, trimmed, 1 to 255 characters." }),
-  }),
-});
+import { DEFAULT_PAGE_SIZE, listContacts, MAX_PAGE_SIZE } from "../domain/contacts/list-contacts.js";
+import { TagRef } from "./tag.js";
+import { asGraphQLError } from "./user-input-error.js";
 
 const CustomFieldValueRef = builder.objectRef<{ name: string; value: string }>("CustomFieldValue").implement({
   description: "A contact's value for one of the workspace's custom variables.",
@@ -50,44 +42,33 @@ export const ContactRef = builder.objectRef<ContactRecord>("Contact").implement(
   }),
 });
 
-const CreateContactInput = builder.inputType("CreateContactInput", {
-  description: "A new contact. Every field is optional; unknown fields are refused.",
+const ContactFilter = builder.inputType("ContactFilter", {
+  description: "Narrows a contact list; every condition given must hold.",
   fields: (t) => ({
-    workspaceId: t.id({
+    tag: t.string({ required: false, description: "Has the tag with exactly this name (case-sensitive)." }),
+    email: t.string({ required: false, description: "Has exactly this email (compared case-insensitively)." }),
+    phone: t.string({ required: false, description: "Has exactly this E.164 phone." }),
+    search: t.string({
       required: false,
-      description: "Required with an account API key; with a workspace key, omit it or give that workspace.",
-    }),
-    firstName: t.string({
-      required: false,
-      description: "Trimmed; empty counts as not given; at most 255 characters.",
-    }),
-    lastName: t.string({ required: false, description: "Trimmed; empty counts as not given; at most 255 characters." }),
-    email: t.string({
-      required: false,
-      description:
-        "Trimmed, then a valid address (one @, a domain with a dot, no spaces, at most 254). Stored lowercased.",
-    }),
-    phone: t.string({
-      required: false,
-      description:
-        "E.164 only (`+` and digits, at most 15, a possible number). Spaces or national formats are refused.",
-    }),
-    timezone: t.string({
-      required: false,
-      description: "An IANA zone name spelled as the tz database does. When omitted it is derived from the phone.",
-    }),
-    tags: t.stringList({
-      required: false,
-      description: "Tag names (trimmed, 1 to 255 characters, at most 100 distinct). New names are created.",
-    }),
-    customFields: t.field({
-      type: "JSONObject",
-      required: false,
-      description:
-        "Values keyed by the workspace's custom variable names, exactly as defined. A value is a string, number, boolean or null, at most 65,535 characters as text.",
+      description: "Case-insensitive substring of the first name, last name or email.",
     }),
   }),
 });
+
+const ContactConnection = builder.connectionObject(
+  {
+    type: ContactRef,
+    name: "ContactConnection",
+    description: "A page of contacts, newest first.",
+    fields: (t) => ({
+      totalCount: t.int({
+        description: "How many contacts match, over all pages.",
+        resolve: (connection) => (connection as unknown as { totalCount: number }).totalCount,
+      }),
+    }),
+  },
+  { name: "ContactEdge", description: "A contact and the cursor of its position." },
+);
 
 builder.queryField("contact", (t) =>
   t.field({
@@ -99,32 +80,37 @@ builder.queryField("contact", (t) =>
   }),
 );
 
-builder.mutationField("createContact", (t) =>
+builder.queryField("contacts", (t) =>
   t.field({
-    type: ContactRef,
-    description: "Creates a contact, its new tags and its custom values in one transaction, or nothing at all.",
-    args: { input: t.arg({ type: CreateContactInput, required: true, description: "The contact to create." }) },
-    errors: {
-      types: [ValidationFailed, ContactConflictError, ForbiddenError],
-      union: { name: "CreateContactResult", description: "The created contact, or why nothing was created." },
-      result: { name: "CreateContactSuccess", description: "The contact was created." },
-      dataField: { name: "contact", description: "The new contact." },
+    type: ContactConnection,
+    description:
+      "Live contacts, newest first, paginated by cursor. An account key lists all its workspaces unless `workspaceId` narrows it; a workspace key lists its own. A workspace the key cannot reach gives an empty page.",
+    args: {
+      workspaceId: t.arg.id({ required: false, description: "Narrow to one workspace." }),
+      first: t.arg.int({
+        required: false,
+        description: `Page size: default ${DEFAULT_PAGE_SIZE}, at most ${MAX_PAGE_SIZE} (larger values are clamped to ${MAX_PAGE_SIZE}, negative ones to 0).`,
+      }),
+      after: t.arg.string({
+        required: false,
+        description: "The `endCursor` of the previous page. A cursor not from this API is a BAD_USER_INPUT error.",
+      }),
+      filter: t.arg({ type: ContactFilter, required: false, description: "Conditions on the contacts." }),
     },
-    resolve: (_root, { input }, context) => createContact(context.prisma, callerOf(context), input),
-  }),
-);
-
-builder.mutationField("deleteContact", (t) =>
-  t.field({
-    type: "ID",
-    description: "Soft-deletes a contact: it leaves every read, keeps its data, and frees its email and phone.",
-    args: { id: t.arg.id({ required: true, description: "The contact's id." }) },
-    errors: {
-      types: [NotFoundError, ForbiddenError],
-      union: { name: "DeleteContactResult", description: "The deleted contact's id, or why nothing was deleted." },
-      result: { name: "DeleteContactSuccess", description: "The contact was deleted." },
-      dataField: { name: "deletedContactId", description: "The id of the contact that was deleted." },
-    },
-    resolve: (_root, { id }, context) => deleteContact(context.prisma, callerOf(context), id),
+    resolve: (_root, args, context) =>
+      asGraphQLError(async () => {
+        const page = await listContacts(context.prisma, callerOf(context), args);
+        const edges = page.contacts.map(({ contact, cursor }) => ({ node: contact, cursor }));
+        return {
+          edges,
+          totalCount: page.totalCount,
+          pageInfo: {
+            hasNextPage: page.hasNextPage,
+            hasPreviousPage: args.after != null,
+            startCursor: edges[0]?.cursor ?? null,
+            endCursor: edges.at(-1)?.cursor ?? null,
+          },
+        };
+      }),
   }),
 );

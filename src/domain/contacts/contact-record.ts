@@ -1,5 +1,6 @@
 import type { Prisma, PrismaClient } from "../../generated/prisma/client.js";
 import { sortByName } from "../rules/tags.js";
+import type { TagRecord } from "../tags.js";
 
 /** A contact as clients see it: stored fields, its tags and its custom values, both sorted by name. */
 export interface ContactRecord {
@@ -12,12 +13,12 @@ export interface ContactRecord {
   timezone: string | null;
   createdAt: Date;
   updatedAt: Date;
-  tags: { id: string; name: string }[];
+  tags: TagRecord[];
   customFields: { name: string; value: string }[];
 }
 
 const contactWithRelations = {
-  tags: { select: { tag: { select: { id: true, name: true } } } },
+  tags: { select: { tag: { select: { id: true, workspaceId: true, name: true } } } },
   customValues: { select: { value: true, customVariable: { select: { name: true } } } },
 } satisfies Prisma.ContactInclude;
 

@@ -1,0 +1,104 @@
+import type { Prisma, PrismaClient } from "../../generated/prisma/client.js";
+import type { Caller } from "../access/api-keys.js";
+import { isUuid, visibleContactWhere } from "../access/workspace-access.js";
+import { ValidationFailed } from "../errors.js";
+import { type ContactRecord, findContactRecords } from "./contact-record.js";
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+export interface ContactFilter {
+  /** Exact tag name (case-sensitive). */
+  tag?: string | null;
+  /** Exact email, compared case-insensitively. */
+  email?: string | null;
+  /** Exact E.164 phone. */
+  phone?: string | null;
+  /** Case-insensitive substring of first name, last name or email. */
+  search?: string | null;
+}
+
+export interface ListContactsArgs {
+  workspaceId?: string | null;
+  first?: number | null;
+  after?: string | null;
+  filter?: ContactFilter | null;
+}
+
+export interface ContactPage {
+  contacts: { contact: ContactRecord; cursor: string }[];
+  hasNextPage: boolean;
+  totalCount: number;
+}
+
+/** A cursor names a position in the newest-first order: (createdAt, id), which is unique. */
+export function encodeCursor(contact: Pick<ContactRecord, "createdAt" | "id">): string {
+  return Buffer.from(JSON.stringify([contact.createdAt.toISOString(), contact.id])).toString("base64url");
+}
+
+function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+  try {
+    const [createdAt, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+    const date = new Date(createdAt);
+    if (typeof createdAt === "string" && !Number.isNaN(date.getTime()) && typeof id === "string" && isUuid(id)) {
+      return { createdAt: date, id };
+    }
+  } catch {
+    // fall through: not a cursor of ours
+  }
+  throw new ValidationFailed([
+    { path: ["after"], code: "INVALID_CURSOR", message: "after must be a cursor from a previous page" },
+  ]);
+}
+
+/** Escapes LIKE wildcards so that a search for "50%" means those three characters. */
+function likeLiteral(text: string): string {
+  return text.replace(/[\\%_]/g, (character) => `\\${character}`);
+}
+
+/**
+ * A page of live contacts the caller can see, newest first. `first` is clamped to 0..100
+ * (default 20). A workspaceId the caller cannot reach (or a malformed one) yields an empty page.
+ */
+export async function listContacts(prisma: PrismaClient, caller: Caller, args: ListContactsArgs): Promise<ContactPage> {
+  const pageSize = Math.min(Math.max(args.first ?? DEFAULT_PAGE_SIZE, 0), MAX_PAGE_SIZE);
+  const conditions: Prisma.ContactWhereInput[] = [visibleContactWhere(caller)];
+  if (args.workspaceId != null) {
+    if (!isUuid(args.workspaceId)) return { contacts: [], hasNextPage: false, totalCount: 0 };
+    conditions.push({ workspaceId: args.workspaceId.toLowerCase() });
+  }
+  const filter = args.filter ?? {};
+  if (filter.tag != null) conditions.push({ tags: { some: { tag: { name: filter.tag } } } });
+  if (filter.email != null) conditions.push({ email: filter.email.trim().toLowerCase() });
+  if (filter.phone != null) conditions.push({ phone: filter.phone });
+  if (filter.search != null && filter.search.trim() !== "") {
+    const contains = likeLiteral(filter.search.trim());
+    conditions.push({
+      OR: (["firstName", "lastName", "email"] as const).map((field) => ({
+        [field]: { contains, mode: "insensitive" as const },
+      })),
+    });
+  }
+  const where: Prisma.ContactWhereInput = { AND: conditions };
+  const after = args.after ? decodeCursor(args.after) : null;
+  const pageWhere: Prisma.ContactWhereInput = after
+    ? {
+        AND: [
+          where,
+          { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] },
+        ],
+      }
+    : where;
+  const [rows, totalCount] = await Promise.all([
+    pageSize === 0
+      ? Promise.resolve([])
+      : findContactRecords(prisma, {
+          where: pageWhere,
+          orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+          take: pageSize + 1,
+        }),
+    prisma.contact.count({ where }),
+  ]);
+  const contacts = rows.slice(0, pageSize).map((contact) => ({ contact, cursor: encodeCursor(contact) }));
+  return { contacts, hasNextPage: rows.length > pageSize, totalCount };
+}

@@ -1,0 +1,71 @@
+import type { PrismaClient } from "../../generated/prisma/client.js";
+import type { Caller } from "../access/api-keys.js";
+import { isUuid, visibleContactWhere } from "../access/workspace-access.js";
+import { NotFoundError } from "../errors.js";
+import { normalizeCustomFields } from "../rules/custom-fields.js";
+import { normalizeTagNames } from "../rules/tags.js";
+import { IssueCollector } from "../validation.js";
+import { changeContact } from "./change-contact.js";
+import { type ContactFieldsInput, normalizeContactFields } from "./contact-fields.js";
+import type { ContactRecord } from "./contact-record.js";
+import { findLiveContactRecord } from "./find-contacts.js";
+import { loadWriteWorkspace } from "./write-workspace.js";
+
+export interface UpdateContactInput extends ContactFieldsInput {
+  removeTags?: readonly string[] | null;
+}
+
+const UPDATABLE = [
+  "firstName",
+  "lastName",
+  "email",
+  "phone",
+  "timezone",
+  "tags",
+  "removeTags",
+  "customFields",
+] as const satisfies readonly (keyof UpdateContactInput)[];
+
+/**
+ * Changes only the fields given: null clears a field or a custom value, a tag list adds, and
+ * `removeTags` removes (a tag the contact lacks is ignored). Changing the phone does not re-derive
+ * the timezone. Contacts the caller cannot see, deleted ones and malformed ids are not found.
+ */
+export async function updateContact(
+  prisma: PrismaClient,
+  caller: Caller,
+  id: string,
+  input: UpdateContactInput,
+): Promise<ContactRecord> {
+  const current = isUuid(id)
+    ? await prisma.contact.findFirst({
+        where: { AND: [{ id: id.toLowerCase() }, visibleContactWhere(caller)] },
+        select: { id: true, workspaceId: true },
+      })
+    : null;
+  if (!current) throw new NotFoundError("Contact");
+
+  const issues = new IssueCollector();
+  if (!UPDATABLE.some((key) => input[key] !== undefined)) {
+    issues.add([], "NO_FIELDS", `Give at least one of: ${UPDATABLE.join(", ")}`);
+  }
+  const { values, tagNames } = normalizeContactFields(input, issues);
+  const removeTagNames = input.removeTags ? normalizeTagNames(input.removeTags, "removeTags", issues) : [];
+  const customFields = input.customFields ?? {};
+  const workspace = await loadWriteWorkspace(prisma, caller, current.workspaceId, Object.keys(customFields));
+  const customValues = normalizeCustomFields(customFields, workspace.variablesByName, "customFields", issues);
+  issues.throwIfAny();
+
+  const changed = await changeContact(prisma, {
+    workspaceId: current.workspaceId,
+    contactId: current.id,
+    values,
+    preserveExisting: false,
+    addTagNames: tagNames,
+    removeTagNames,
+    customValues,
+  });
+  const contact = changed ? await findLiveContactRecord(prisma, current.workspaceId, current.id) : null;
+  if (!contact) throw new NotFoundError("Contact");
+  return contact;
+}

@@ -1,0 +1,51 @@
+import type { PrismaClient } from "../generated/prisma/client.js";
+import type { Caller } from "./access/api-keys.js";
+import { isUuid, workspaceWhere } from "./access/workspace-access.js";
+import { ForbiddenError } from "./errors.js";
+import { normalizeName } from "./rules/names.js";
+import { isIanaTimezone } from "./rules/timezone.js";
+import { IssueCollector } from "./validation.js";
+
+export interface UpdateWorkspaceInput {
+  name?: string | null;
+  /** null clears the default. */
+  defaultTimezone?: string | null;
+}
+
+/**
+ * Renames a workspace or sets its default timezone (used for new contacts whose timezone is neither
+ * given nor derivable from the phone). Workspaces the key cannot reach are forbidden, worded alike.
+ */
+export async function updateWorkspace(prisma: PrismaClient, caller: Caller, id: string, input: UpdateWorkspaceInput) {
+  const issues = new IssueCollector();
+  if (!isUuid(id)) issues.add(["id"], "INVALID_ID", "id must be a UUID");
+  if (input.name === undefined && input.defaultTimezone === undefined) {
+    issues.add([], "NO_FIELDS", "Give at least one of: name, defaultTimezone");
+  }
+  const data: { name?: string; defaultTimezone?: string | null } = {};
+  if (input.name !== undefined) {
+    const name = input.name === null ? null : normalizeName(input.name, "name", issues);
+    if (name === null) issues.add(["name"], "REQUIRED", "A workspace needs a name");
+    else data.name = name;
+  }
+  if (input.defaultTimezone !== undefined) {
+    if (input.defaultTimezone !== null && !isIanaTimezone(input.defaultTimezone)) {
+      issues.add(["defaultTimezone"], "INVALID_TIMEZONE", "defaultTimezone must be an IANA zone name");
+    } else {
+      data.defaultTimezone = input.defaultTimezone;
+    }
+  }
+  issues.throwIfAny();
+  const { count } = await prisma.workspace.updateMany({
+    where: { AND: [{ id: id.toLowerCase() }, workspaceWhere(caller)] },
+    data,
+  });
+  if (count === 0) throw new ForbiddenError();
+  return id.toLowerCase();
+}
+
+/** The workspace a read names, if the caller reaches it: its own for a workspace key when omitted. */
+export function readableWorkspaceId(caller: Caller, id: string | null | undefined): string | null {
+  if (id == null) return caller.workspaceId;
+  return isUuid(id) ? id.toLowerCase() : null;
+}
