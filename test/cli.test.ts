@@ -1,0 +1,361 @@
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Database, openDatabase } from "../src/db.js";
+import { authenticate } from "../src/domain/access/api-keys.js";
+import { openEmptyTestDatabase, storage, type TestDatabase } from "./support/test-database.js";
+
+// The admin command line, run as operators run it: `npm run --silent admin -- <command> …` in a
+// child process, on a database that starts empty (the command line migrates it first).
+
+const PROJECT = fileURLToPath(new URL("..", import.meta.url));
+const SPAWN_TIMEOUT_MS = 60_000;
+const LIVE_KEY = /^sk_live_[A-Za-z0-9]{32,}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+let databaseUrl: string;
+let postgresDatabase: TestDatabase | undefined;
+let pgliteDirectory: string | undefined;
+let server: Server | undefined;
+
+beforeAll(async () => {
+  if (storage === "postgres") {
+    postgresDatabase = await openEmptyTestDatabase();
+    databaseUrl = postgresDatabase.url as string;
+  } else {
+    pgliteDirectory = mkdtempSync(join(tmpdir(), "contacts-cli-"));
+    databaseUrl = `pglite:${join(pgliteDirectory, "db")}`; // does not exist yet
+  }
+});
+
+afterAll(async () => {
+  if (server && !server.ended) await server.stop();
+  await postgresDatabase?.close(); // drops the database
+  if (pgliteDirectory) rmSync(pgliteDirectory, { recursive: true, force: true });
+});
+
+function admin(...args: string[]): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("npm", ["run", "--silent", "admin", "--", ...args], {
+      cwd: PROJECT,
+      env: { ...process.env, DATABASE_URL: databaseUrl },
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true, // its own process group, so a timeout can end npm and what it started
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+      stdout += chunk;
+    });
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+      stderr += chunk;
+    });
+    const timer = setTimeout(() => {
+      if (child.pid) process.kill(-child.pid, "SIGKILL");
+      reject(new Error(`admin ${args.join(" ")} took over ${SPAWN_TIMEOUT_MS} ms\n${stderr}`));
+    }, SPAWN_TIMEOUT_MS);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** A command that must succeed: exit 0 and exactly one JSON object, on one line, on stdout. */
+async function succeed(...args: string[]): Promise<Record<string, unknown>> {
+  const run = await admin(...args);
+  expect(run.code, run.stderr).toBe(0);
+  expect(run.stdout.endsWith("\n")).toBe(true);
+  const lines = run.stdout.trimEnd().split("\n");
+  expect(lines).toHaveLength(1);
+  const value = JSON.parse(lines[0] as string);
+  expect(value).toBeTypeOf("object");
+  expect(Array.isArray(value)).toBe(false);
+  return value;
+}
+
+/** A command that must fail: non-zero exit, nothing on stdout, a message on stderr. */
+async function fail(...args: string[]): Promise<string> {
+  const run = await admin(...args);
+  expect(run.code).not.toBe(0);
+  expect(run.code).not.toBeNull();
+  expect(run.stdout).toBe("");
+  expect(run.stderr.trim()).not.toBe("");
+  return run.stderr;
+}
+
+/** Opens the database in this process. PGlite allows one process: only while no command line runs. */
+async function withDatabase<T>(work: (db: Database) => Promise<T>): Promise<T> {
+  const db = await openDatabase({ databaseUrl, databasePoolSize: 2, databaseConnectTimeoutMs: 10_000 });
+  try {
+    return await work(db);
+  } finally {
+    await db.close();
+  }
+}
+
+interface ApiKeyRow {
+  id: string;
+  account_id: string;
+  workspace_id: string | null;
+  key_hash: string;
+  revoked_at: Date | null;
+  /** Every column of the row, as PostgreSQL writes it out. */
+  row_text: string;
+}
+
+describe("admin command line", { timeout: 120_000 }, () => {
+  let accountId: string;
+  let workspaceId: string;
+  const keys: { apiKeyId: string; apiKey: string; accountId: string; workspaceId: string | null }[] = [];
+
+  it("create-account prints the account id and its first key, on a brand-new database", async () => {
+    const account = await succeed("create-account", "--name", "Acme");
+    expect(Object.keys(account).sort()).toEqual(["accountId", "apiKey", "apiKeyId"]);
+    expect(account.accountId).toMatch(UUID);
+    expect(account.apiKeyId).toMatch(UUID);
+    expect(account.apiKey).toMatch(LIVE_KEY);
+    accountId = account.accountId as string;
+    keys.push({ apiKeyId: account.apiKeyId as string, apiKey: account.apiKey as string, accountId, workspaceId: null });
+  });
+
+  it("create-workspace makes a workspace with its default timezone and a workspace key", async () => {
+    const workspace = await succeed(
+      "create-workspace",
+      "--account",
+      accountId,
+      "--name",
+      "Main",
+      "--timezone",
+      "Europe/Amsterdam",
+    );
+    expect(Object.keys(workspace).sort()).toEqual(["apiKey", "apiKeyId", "workspaceId"]);
+    expect(workspace.workspaceId).toMatch(UUID);
+    expect(workspace.apiKey).toMatch(LIVE_KEY);
+    workspaceId = workspace.workspaceId as string;
+    keys.push({ apiKeyId: workspace.apiKeyId as string, apiKey: workspace.apiKey as string, accountId, workspaceId });
+  });
+
+  it("create-workspace refuses a timezone that is not an IANA zone", async () => {
+    const stderr = await fail(
+      "create-workspace",
+      "--account",
+      accountId,
+      "--name",
+      "Nowhere",
+      "--timezone",
+      "Mars/Olympus",
+    );
+    expect(stderr).toMatch(/timezone/i);
+  });
+
+  it("create-api-key makes an account key and a workspace key", async () => {
+    const accountKey = await succeed("create-api-key", "--account", accountId);
+    const workspaceKey = await succeed("create-api-key", "--workspace", workspaceId);
+    for (const key of [accountKey, workspaceKey]) {
+      expect(Object.keys(key).sort()).toEqual(["apiKey", "apiKeyId"]);
+      expect(key.apiKeyId).toMatch(UUID);
+      expect(key.apiKey).toMatch(LIVE_KEY);
+    }
+    keys.push({
+      apiKeyId: accountKey.apiKeyId as string,
+      apiKey: accountKey.apiKey as string,
+      accountId,
+      workspaceId: null,
+    });
+    keys.push({
+      apiKeyId: workspaceKey.apiKeyId as string,
+      apiKey: workspaceKey.apiKey as string,
+      accountId,
+      workspaceId,
+    });
+    expect(new Set(keys.map((key) => key.apiKey)).size).toBe(keys.length);
+  });
+
+  it("create-api-key wants exactly one of --account and --workspace", async () => {
+    expect(await fail("create-api-key", "--account", accountId, "--workspace", workspaceId)).toMatch(
+      /exactly one of --account and --workspace/,
+    );
+    expect(await fail("create-api-key")).toMatch(/exactly one of --account and --workspace/);
+  });
+
+  it("revoke-api-key revokes a key", async () => {
+    const revoked = keys[2];
+    expect(await succeed("revoke-api-key", "--id", revoked?.apiKeyId as string)).toEqual({
+      apiKeyId: revoked?.apiKeyId,
+      revoked: true,
+    });
+  });
+
+  it("create-custom-variable defines a variable, and refuses the same name twice", async () => {
+    const variable = await succeed("create-custom-variable", "--workspace", workspaceId, "--name", "Lead Source");
+    expect(Object.keys(variable).sort()).toEqual(["customVariableId", "name"]);
+    expect(variable.customVariableId).toMatch(UUID);
+    expect(variable.name).toBe("Lead Source");
+    const stderr = await fail("create-custom-variable", "--workspace", workspaceId, "--name", "Lead Source");
+    expect(stderr).toMatch(/"Lead Source" already exists/);
+  });
+
+  it("an unknown command prints the usage", async () => {
+    const stderr = await fail("frobnicate", "--name", "x");
+    expect(stderr).toMatch(/Unknown command: frobnicate/);
+    expect(stderr).toMatch(/Usage: npm run --silent admin -- <command>/);
+    expect(stderr).toMatch(/create-account/);
+  });
+
+  it("wrote what it said: workspace, keys by hash only, revocation, custom variable", async () => {
+    await withDatabase(async (db) => {
+      const workspaces = await db.prisma.workspace.findMany({
+        select: { id: true, accountId: true, defaultTimezone: true },
+      });
+      expect(workspaces).toEqual([{ id: workspaceId, accountId, defaultTimezone: "Europe/Amsterdam" }]);
+      expect(await db.prisma.customVariable.findMany({ select: { workspaceId: true, name: true } })).toEqual([
+        { workspaceId, name: "Lead Source" },
+      ]);
+
+      const rows = await db.withConnection((connection) =>
+        connection.query<ApiKeyRow>(
+          `SELECT id, account_id, workspace_id, key_hash, revoked_at, api_keys::text AS row_text FROM api_keys`,
+        ),
+      );
+      expect(rows).toHaveLength(keys.length);
+      for (const [index, key] of keys.entries()) {
+        const row = rows.find((candidate) => candidate.id === key.apiKeyId);
+        expect(row, key.apiKeyId).toBeDefined();
+        expect(row?.account_id).toBe(key.accountId);
+        expect(row?.workspace_id).toBe(key.workspaceId);
+        expect(row?.key_hash).toBe(createHash("sha256").update(key.apiKey).digest("hex"));
+        // The key itself, or its secret part, is in no column of any row.
+        const secret = key.apiKey.slice("sk_live_".length + 4);
+        for (const other of rows) {
+          expect(other.row_text).not.toContain(key.apiKey);
+          expect(other.row_text).not.toContain(secret);
+        }
+        const revoked = index === 2;
+        expect(row?.revoked_at == null).toBe(!revoked);
+        const caller = await authenticate(db.prisma, `Bearer ${key.apiKey}`);
+        expect(caller).toEqual(revoked ? null : { apiKeyId: key.apiKeyId, accountId, workspaceId: key.workspaceId });
+      }
+    });
+  });
+});
+
+interface Server {
+  /** Everything it printed on stdout so far. */
+  stdout(): string;
+  ended: boolean;
+  /** SIGTERM, then waits until every process of it has ended (closed its end of the output pipes). */
+  stop(): Promise<void>;
+}
+
+/**
+ * `npx tsx src/server.ts` on the same database, resolved once it says it listens. npm does not pass
+ * SIGTERM on to what it runs, so the server gets its own process group and the signal goes to that
+ * group: the server itself receives it, as it would from a process manager.
+ */
+async function startServer(): Promise<Server> {
+  const child = spawn("npx", ["tsx", "src/server.ts"], {
+    cwd: PROJECT,
+    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: "0", SEED_DEMO: "false" },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+    stdout += chunk;
+  });
+  child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+    stderr += chunk;
+  });
+  const handle: Server = {
+    stdout: () => stdout,
+    ended: false,
+    async stop() {
+      if (!handle.ended && child.pid) process.kill(-child.pid, "SIGTERM");
+      await closed;
+    },
+  };
+  const closed = new Promise<void>((resolve) =>
+    child.once("close", () => {
+      handle.ended = true;
+      resolve();
+    }),
+  );
+  const listening = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("the server did not start in time")), SPAWN_TIMEOUT_MS);
+    const check = () => {
+      if (stdout.includes("Contacts API on")) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout.on("data", check);
+    closed.then(() => {
+      clearTimeout(timer);
+      reject(new Error("the server ended before it listened"));
+    });
+  });
+  try {
+    await listening;
+  } catch (error) {
+    await handle.stop();
+    throw new Error(`${(error as Error).message}\n${stdout}\n${stderr}`);
+  }
+  return handle;
+}
+
+describe("admin command line beside a running server", () => {
+  it(storage === "pglite"
+    ? "refuses to open an embedded database another process holds, and leaves it intact"
+    : "works on PostgreSQL while a server and another command use the same database", async () => {
+    const before = await withDatabase((db) => db.prisma.account.count());
+    server = await startServer();
+    const runs = await Promise.all([
+      admin("create-account", "--name", "Beside One"),
+      admin("create-account", "--name", "Beside Two"),
+    ]);
+    if (storage === "pglite") {
+      for (const run of runs) {
+        expect(run.code).toBe(1);
+        expect(run.stdout).toBe("");
+        expect(run.stderr).toMatch(/database .* is in use by process \d+/);
+        expect(run.stderr).toMatch(/PGlite allows one process at a time/);
+      }
+    } else {
+      for (const run of runs) {
+        expect(run.code, run.stderr).toBe(0);
+        expect(JSON.parse(run.stdout).apiKey).toMatch(LIVE_KEY);
+      }
+    }
+
+    await server.stop();
+    // It shut down through its own SIGTERM handler, which closes the database (and its lock).
+    expect(server.stdout()).toMatch(/SIGTERM: closing/);
+    if (pgliteDirectory) expect(existsSync(join(pgliteDirectory, "db.lock"))).toBe(false);
+
+    const after = await succeed("create-account", "--name", "After");
+    expect(after.apiKey).toMatch(LIVE_KEY);
+    await withDatabase(async (db) => {
+      const created = storage === "pglite" ? 1 : 3;
+      expect(await db.prisma.account.count()).toBe(before + created);
+      expect(await authenticate(db.prisma, `Bearer ${after.apiKey}`)).toMatchObject({ accountId: after.accountId });
+      const rows = await db.withConnection((connection) =>
+        connection.query<{ migration_name: string }>(`SELECT migration_name FROM "_prisma_migrations"`),
+      );
+      expect(rows.length).toBeGreaterThan(0);
+      expect(new Set(rows.map((row) => row.migration_name)).size).toBe(rows.length);
+    });
+  }, 180_000);
+});
