@@ -1,3 +1,5 @@
+import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { authenticate } from "./domain/access/api-keys.js";
 import { createAccount, createWorkspace } from "./domain/accounts.js";
 import { defineCustomVariable } from "./domain/custom-variables.js";
 import type { PrismaClient } from "./generated/prisma/client.js";
@@ -5,17 +7,30 @@ import type { PrismaClient } from "./generated/prisma/client.js";
 export interface DemoWorkspace {
   workspaceId: string;
   apiKey: string;
+  /** True when this start created it. */
+  created: boolean;
 }
 
 /**
- * On an empty embedded database, creates a demo account and workspace (with a "Lead Source"
- * custom variable) so a newcomer can send a first mutation at once. Returns null when the database
- * already holds an account: the key was printed on the first start and is not stored in clear.
+ * The demo workspace of an embedded database, so a newcomer can send a first mutation at once.
+ * On an empty database it creates a demo account and workspace (with a "Lead Source" custom
+ * variable). Its key is kept in `keyFile` (readable by the owner only, beside the local data),
+ * so later starts can print it again and prefill GraphiQL with it; never used on PostgreSQL.
  */
-export async function seedDemoWorkspace(prisma: PrismaClient): Promise<DemoWorkspace | null> {
+export async function ensureDemoWorkspace(prisma: PrismaClient, keyFile: string | null): Promise<DemoWorkspace | null> {
+  if (keyFile && existsSync(keyFile)) {
+    const saved = JSON.parse(readFileSync(keyFile, "utf8")) as { workspaceId: string; apiKey: string };
+    const caller = await authenticate(prisma, `Bearer ${saved.apiKey}`);
+    return caller ? { ...saved, created: false } : null;
+  }
   if ((await prisma.account.count()) > 0) return null;
   const { accountId } = await createAccount(prisma, { name: "Demo account" });
   const workspace = await createWorkspace(prisma, { accountId, name: "Demo workspace", defaultTimezone: "UTC" });
   await defineCustomVariable(prisma, workspace.workspaceId, "Lead Source");
-  return { workspaceId: workspace.workspaceId, apiKey: workspace.apiKey };
+  const demo = { workspaceId: workspace.workspaceId, apiKey: workspace.apiKey };
+  if (keyFile) {
+    writeFileSync(keyFile, `${JSON.stringify(demo)}\n`, { mode: 0o600 });
+    chmodSync(keyFile, 0o600);
+  }
+  return { ...demo, created: true };
 }
