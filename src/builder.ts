@@ -30,8 +30,15 @@ export const builder = new SchemaBuilder<{
   relay: {
     clientMutationId: "omit",
     cursorType: "String",
-    edgesFieldOptions: { nullable: false },
-    nodeFieldOptions: { nullable: false },
+    edgesFieldOptions: { nullable: false, description: "The items of this page, in order." },
+    nodeFieldOptions: { nullable: false, description: "The item." },
+    cursorFieldOptions: { description: "Pass as `after` to get the items that follow this one." },
+    pageInfoFieldOptions: { description: "Where this page sits in the whole list." },
+    pageInfoTypeOptions: { description: "Where a page sits in a paginated list." },
+    hasNextPageFieldOptions: { description: "True when more items follow this page." },
+    hasPreviousPageFieldOptions: { description: "True when this page was asked for with `after`." },
+    startCursorFieldOptions: { description: "The cursor of the first item of this page; null for an empty page." },
+    endCursorFieldOptions: { description: "The cursor of the last item: pass it as `after` for the next page." },
   },
   errors: { defaultTypes: [] },
 });
