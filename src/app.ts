@@ -1,24 +1,74 @@
-import { createYoga } from "graphql-yoga";
+import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
+import { useDisableIntrospection } from "@graphql-yoga/plugin-disable-introspection";
+import { GraphQLError } from "graphql";
+import { createYoga, maskError } from "graphql-yoga";
+import type { Config } from "./config.js";
 import { createContext, requireApiKeyForData } from "./context.js";
+import { isDatabaseUnavailable } from "./domain/database-errors.js";
 import type { PrismaClient } from "./generated/prisma/client.js";
 import { graphiqlOptions } from "./graphiql.js";
+import { useGraphQLLimits } from "./plugins/graphql-limits.js";
+import { useIdempotency } from "./plugins/idempotency.js";
+import { useRateLimits } from "./plugins/rate-limit.js";
+import { useRequestRecord } from "./plugins/request-record.js";
+import type { RateLimiter } from "./rate-limit.js";
 import { schema } from "./schema/index.js";
+
+export type AppConfig = Pick<Config, "graphql" | "http">;
 
 export interface AppOptions {
   prisma: PrismaClient;
+  config: AppConfig;
+  /** Per-API-key throttling; none in tests that do not test it. */
+  rateLimiter?: RateLimiter;
   /** Prefilled in GraphiQL's headers: only the embedded demo workspace's key, never a real one. */
   demoApiKey?: string | null;
 }
 
-/** The HTTP application: GraphQL and GraphiQL at /graphql. Used by the server and by tests (`yoga.fetch`). */
-export function createApp({ prisma, demoApiKey = null }: AppOptions) {
+const SERVICE_UNAVAILABLE = {
+  message: "The service is temporarily unavailable; retry shortly",
+  extensions: { code: "SERVICE_UNAVAILABLE", http: { status: 503, headers: { "Retry-After": "1" } } },
+};
+
+/** The GraphQL application (GraphiQL at /graphql too). Used by the server and by tests (`yoga.fetch`). */
+export function createApp({ prisma, config, rateLimiter, demoApiKey = null }: AppOptions) {
+  const { graphql: limits, http } = config;
   return createYoga({
     schema,
     context: ({ request }) => createContext(prisma, request),
-    plugins: [requireApiKeyForData()],
-    // Unexpected errors reach clients as "Unexpected error." only: no stack, SQL or key material.
-    maskedErrors: { isDev: false },
-    graphiql: graphiqlOptions(demoApiKey),
+    plugins: [
+      useRequestRecord(),
+      // Refuses "simple" cross-site requests (a GET, or a form/text POST) that lack this header.
+      useCSRFPrevention({ requestHeaders: ["x-graphql-yoga-csrf"] }),
+      useGraphQLLimits(limits),
+      ...(limits.introspection ? [] : [useDisableIntrospection()]),
+      requireApiKeyForData(),
+      ...(rateLimiter ? [useRateLimits(rateLimiter)] : []),
+      useIdempotency(prisma),
+    ],
+    // Unexpected errors reach clients as "Unexpected error." only: no stack, SQL or key material. A
+    // database that cannot be reached is said so (503), so clients know to retry.
+    maskedErrors: {
+      isDev: false,
+      maskError: (error, message, isDev) => {
+        const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+        if (!isDatabaseUnavailable(original)) return maskError(error, message, isDev);
+        const { nodes, path } = error instanceof GraphQLError ? error : { nodes: undefined, path: undefined };
+        return new GraphQLError(SERVICE_UNAVAILABLE.message, {
+          nodes,
+          path,
+          extensions: SERVICE_UNAVAILABLE.extensions,
+        });
+      },
+    },
+    batching: limits.maxBatch > 0 ? { limit: limits.maxBatch } : false,
+    cors: {
+      origin: http.corsOrigins,
+      credentials: false,
+      allowedHeaders: ["authorization", "content-type", "idempotency-key", "x-request-id", "x-graphql-yoga-csrf"],
+      exposedHeaders: ["x-request-id", "retry-after"],
+    },
+    graphiql: limits.introspection ? graphiqlOptions(demoApiKey) : false,
     landingPage: false,
   });
 }

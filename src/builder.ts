@@ -6,6 +6,7 @@ import { DateTimeResolver, JSONObjectResolver } from "graphql-scalars";
 import type { GraphQLContext } from "./context.js";
 import type PrismaTypes from "./generated/pothos-types.js";
 import { getDatamodel } from "./generated/pothos-types.js";
+import { currentRequestRecord } from "./observability/request-context.js";
 
 export const builder = new SchemaBuilder<{
   Context: GraphQLContext;
@@ -40,7 +41,11 @@ export const builder = new SchemaBuilder<{
     startCursorFieldOptions: { description: "The cursor of the first item of this page; null for an empty page." },
     endCursorFieldOptions: { description: "The cursor of the last item: pass it as `after` for the next page." },
   },
-  errors: { defaultTypes: [] },
+  errors: {
+    defaultTypes: [],
+    // Typed failures are answers, not errors: record which one for the request's log line and metrics.
+    onResolvedError: (error) => currentRequestRecord()?.outcomes.push(error.name),
+  },
 });
 
 builder.queryType({ description: "Reads. Every field needs an API key (`Authorization: Bearer <key>`)." });

@@ -1,14 +1,57 @@
-/** Settings are read from the environment once, at start, into this typed object. */
+/**
+ * Settings are read from the environment once, at start, into this typed object; everything else
+ * receives it. Every setting, with its default, is listed in the README ("Running in production").
+ */
 export interface Config {
   /** `postgres://…`, `postgresql://…`, `pglite:<directory>` or `pglite:memory`. */
   databaseUrl: string;
   port: number;
   host: string | undefined;
-  /** PostgreSQL only: connections in the pool, and how long to wait for one. */
+  /** PostgreSQL only: connections in the pool, how long to wait for one, and the longest statement. */
   databasePoolSize: number;
   databaseConnectTimeoutMs: number;
+  databaseStatementTimeoutMs: number;
   /** Create a demo account and workspace on an empty embedded database. Never on PostgreSQL. */
   seedDemo: boolean;
+  http: HttpConfig;
+  graphql: GraphQLLimits;
+  rateLimits: RateLimitConfig;
+  /** Shared store for rate limits across replicas; in memory when unset. */
+  redisUrl: string | undefined;
+  logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  metricsEnabled: boolean;
+  /** How long SIGTERM waits for in-flight requests before closing anyway. */
+  shutdownTimeoutMs: number;
+}
+
+export interface HttpConfig {
+  /** Larger request bodies get HTTP 413 before they are parsed. */
+  maxBodyBytes: number;
+  /** Origins allowed by CORS: "*" for any, or a list. */
+  corsOrigins: "*" | string[];
+}
+
+export interface GraphQLLimits {
+  /** Introspection, GraphiQL and "did you mean" suggestions; turn off in production if wanted. */
+  introspection: boolean;
+  maxDepth: number;
+  maxAliases: number;
+  maxDirectives: number;
+  maxTokens: number;
+  maxCost: number;
+  /** Operations per batched request; 0 turns batching off. */
+  maxBatch: number;
+}
+
+export interface TokenBucket {
+  /** Sustained tokens per second; 0 turns the limit off. */
+  rate: number;
+  burst: number;
+}
+
+export interface RateLimitConfig {
+  write: TokenBucket;
+  read: TokenBucket;
 }
 
 export const DEFAULT_DATABASE_URL = "pglite:./data/pglite";
@@ -25,17 +68,58 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
   return value;
 }
 
+function boolean(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === "") return fallback;
+  if (["true", "1", "yes", "on"].includes(raw)) return true;
+  if (["false", "0", "no", "off"].includes(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
+}
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const databaseUrl = env.DATABASE_URL?.trim() || DEFAULT_DATABASE_URL;
   if (!/^(postgres|postgresql):\/\//.test(databaseUrl) && !databaseUrl.startsWith("pglite:")) {
     throw new ConfigError("DATABASE_URL must start with postgres://, postgresql:// or pglite:");
   }
+  const logLevel = (env.LOG_LEVEL?.trim() || "info") as Config["logLevel"];
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}`);
+  const origins = env.CORS_ORIGINS?.trim() || "*";
   return {
     databaseUrl,
     port: integer(env, "PORT", 4000, 0, 65535),
     host: env.HOST?.trim() || undefined,
     databasePoolSize: integer(env, "DATABASE_POOL_SIZE", 10, 1, 1000),
     databaseConnectTimeoutMs: integer(env, "DATABASE_CONNECT_TIMEOUT_MS", 5000, 100, 600_000),
-    seedDemo: env.SEED_DEMO !== "false",
+    databaseStatementTimeoutMs: integer(env, "DATABASE_STATEMENT_TIMEOUT_MS", 15_000, 100, 3_600_000),
+    seedDemo: boolean(env, "SEED_DEMO", true),
+    http: {
+      maxBodyBytes: integer(env, "MAX_BODY_BYTES", 1024 * 1024, 1024, 1024 * 1024 * 1024),
+      corsOrigins: origins === "*" ? "*" : origins.split(",").map((origin) => origin.trim()),
+    },
+    graphql: {
+      introspection: boolean(env, "GRAPHQL_INTROSPECTION", true),
+      maxDepth: integer(env, "GRAPHQL_MAX_DEPTH", 8, 1, 100),
+      maxAliases: integer(env, "GRAPHQL_MAX_ALIASES", 15, 0, 1000),
+      maxDirectives: integer(env, "GRAPHQL_MAX_DIRECTIVES", 10, 0, 1000),
+      maxTokens: integer(env, "GRAPHQL_MAX_TOKENS", 2000, 10, 1_000_000),
+      maxCost: integer(env, "GRAPHQL_MAX_COST", 5000, 1, 10_000_000),
+      maxBatch: integer(env, "GRAPHQL_MAX_BATCH", 0, 0, 100),
+    },
+    rateLimits: {
+      write: {
+        rate: integer(env, "RATE_LIMIT_WRITE_RATE", 10, 0, 1_000_000),
+        burst: integer(env, "RATE_LIMIT_WRITE_BURST", 20, 1, 1_000_000),
+      },
+      read: {
+        rate: integer(env, "RATE_LIMIT_READ_RATE", 50, 0, 1_000_000),
+        burst: integer(env, "RATE_LIMIT_READ_BURST", 100, 1, 1_000_000),
+      },
+    },
+    redisUrl: env.REDIS_URL?.trim() || undefined,
+    logLevel,
+    metricsEnabled: boolean(env, "METRICS_ENABLED", false),
+    shutdownTimeoutMs: integer(env, "SHUTDOWN_TIMEOUT_MS", 10_000, 0, 600_000),
   };
 }

@@ -20,12 +20,17 @@ export interface Database {
   prisma: PrismaClient;
   /** Every SQL statement Prisma sends, in order; only when opened with `logQueries` (tests). */
   queryLog?: string[];
+  /** Resolves when the database answers a trivial query (readiness probe). */
+  ping(): Promise<void>;
+  /** PostgreSQL only: the pool's connections, for metrics. */
+  poolStats?: () => { total: number; idle: number; waiting: number };
   /** Lends one dedicated connection for the duration of `work`. */
   withConnection<T>(work: (connection: SqlConnection) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
-type DatabaseSettings = Pick<Config, "databaseUrl" | "databasePoolSize" | "databaseConnectTimeoutMs">;
+type DatabaseSettings = Pick<Config, "databaseUrl" | "databasePoolSize" | "databaseConnectTimeoutMs"> &
+  Partial<Pick<Config, "databaseStatementTimeoutMs">>;
 
 export interface DatabaseOptions {
   logQueries?: boolean;
@@ -63,6 +68,9 @@ function openPostgres(settings: DatabaseSettings, options: DatabaseOptions): Dat
     connectionString: settings.databaseUrl,
     max: settings.databasePoolSize,
     connectionTimeoutMillis: settings.databaseConnectTimeoutMs,
+    // No statement may hold a connection for ever, and no request may wait for ever on a lost server.
+    statement_timeout: settings.databaseStatementTimeoutMs,
+    query_timeout: settings.databaseStatementTimeoutMs && settings.databaseStatementTimeoutMs + 5000,
   });
   // An idle connection that the server drops must not crash the process; the pool replaces it.
   pool.on("error", () => {});
@@ -71,6 +79,10 @@ function openPostgres(settings: DatabaseSettings, options: DatabaseOptions): Dat
     kind: "postgres",
     prisma,
     queryLog,
+    async ping() {
+      await pool.query("SELECT 1");
+    },
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     async withConnection(work) {
       const client = await pool.connect();
       try {
@@ -108,6 +120,9 @@ export function openPGlite(pglite: PGlite, onClose?: () => void, options: Databa
     kind: "pglite",
     prisma,
     queryLog,
+    async ping() {
+      await pglite.query("SELECT 1");
+    },
     withConnection(work) {
       const result = turn.then(() => work(connection));
       turn = result.catch(() => {});

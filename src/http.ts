@@ -1,28 +1,186 @@
+import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import { fileURLToPath } from "node:url";
 import sirv from "sirv";
+import type { Logger } from "./observability/logger.js";
+import type { Metrics } from "./observability/metrics.js";
+import { type RequestRecord, runWithRequestRecord } from "./observability/request-context.js";
 
 /** Where `npm run build:web` puts the example app (examples/web). */
 export const WEB_APP_DIRECTORY = fileURLToPath(new URL("../examples/web/dist", import.meta.url));
 export const WEB_APP_PATH = "/app";
 
+/** Anything with a WHATWG fetch entry point: the Yoga app. */
+export interface FetchApp {
+  fetch(url: string, init: RequestInit): Promise<Response> | Response;
+}
+
+export interface HttpOptions {
+  graphql: FetchApp;
+  logger: Logger;
+  maxBodyBytes: number;
+  /** Resolves when the database answers; /ready reports 503 while it does not. */
+  checkReadiness: () => Promise<void>;
+  /** Prometheus metrics at /metrics; off when absent. */
+  metrics?: Metrics;
+  webAppDirectory?: string;
+}
+
+export interface HttpHandler {
+  listener: RequestListener;
+  /** Requests that have started and not yet been answered. */
+  inFlight(): number;
+}
+
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+const READINESS_TIMEOUT_MS = 2000;
+
 /**
- * The HTTP entry point: the GraphQL handler, plus the built example app at /app when it has been
- * built, so one process serves both.
+ * The HTTP entry point: health and readiness probes, optional metrics, the built example app at
+ * /app, and GraphQL, whose request body is read here with a size limit (HTTP 413 before any parsing).
+ * Every request gets an id (kept from `X-Request-Id` when well-formed) and one log line.
  */
-export function createHttpHandler(graphql: RequestListener, webAppDirectory = WEB_APP_DIRECTORY): RequestListener {
+export function createHttpHandler(options: HttpOptions): HttpHandler {
+  const { graphql, logger, maxBodyBytes, checkReadiness, metrics } = options;
+  const webAppDirectory = options.webAppDirectory ?? WEB_APP_DIRECTORY;
   const serveWebApp = existsSync(webAppDirectory) ? sirv(webAppDirectory, { single: true, dev: false }) : null;
-  return (request: IncomingMessage, response: ServerResponse) => {
-    const url = request.url ?? "/";
-    if (serveWebApp && (url === WEB_APP_PATH || url.startsWith(`${WEB_APP_PATH}/`))) {
-      request.url = url.slice(WEB_APP_PATH.length) || "/";
-      serveWebApp(request, response, () => {
-        response.statusCode = 404;
-        response.end("Not found");
-      });
+  let inFlight = 0;
+
+  async function route(request: IncomingMessage, response: ServerResponse, record: RequestRecord): Promise<void> {
+    const path = (request.url ?? "/").split("?")[0] ?? "/";
+    if (path === "/health") return send(response, 200, { status: "ok" });
+    if (path === "/ready") {
+      try {
+        await withTimeout(checkReadiness(), READINESS_TIMEOUT_MS);
+        return send(response, 200, { status: "ready" });
+      } catch {
+        return send(response, 503, { status: "unavailable" });
+      }
+    }
+    if (path === "/metrics" && metrics) {
+      response.setHeader("content-type", metrics.registry.contentType);
+      response.end(await metrics.registry.metrics());
       return;
     }
-    graphql(request, response);
+    if (serveWebApp && (path === WEB_APP_PATH || path.startsWith(`${WEB_APP_PATH}/`))) {
+      request.url = (request.url ?? "/").slice(WEB_APP_PATH.length) || "/";
+      return new Promise((done) => {
+        response.on("finish", done);
+        serveWebApp(request, response, () => {
+          send(response, 404, { error: "Not found" });
+        });
+      });
+    }
+    const body = await readBody(request, response, maxBodyBytes);
+    if (body === "too-large") return;
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(request.headers)) {
+      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
+    }
+    const answer = await runWithRequestRecord(record, () =>
+      graphql.fetch(`http://${request.headers.host ?? "localhost"}${request.url ?? "/"}`, {
+        method: request.method,
+        headers,
+        body: body && body.length > 0 ? body.toString("utf8") : undefined,
+      }),
+    );
+    response.statusCode = answer.status;
+    answer.headers.forEach((value, name) => {
+      response.setHeader(name, value);
+    });
+    response.end(Buffer.from(await answer.arrayBuffer()));
+  }
+
+  const listener: RequestListener = (request, response) => {
+    const started = process.hrtime.bigint();
+    const offered = request.headers["x-request-id"];
+    const requestId = typeof offered === "string" && REQUEST_ID_PATTERN.test(offered) ? offered : randomUUID();
+    const record: RequestRecord = { requestId, outcomes: [] };
+    response.setHeader("x-request-id", requestId);
+    inFlight += 1;
+    response.on("close", () => {
+      inFlight -= 1;
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      if (record.outcomes.length === 0) record.outcomes.push(`http_${response.statusCode}`);
+      metrics?.observe(record, response.statusCode, seconds);
+      logger.info(
+        {
+          requestId,
+          method: request.method,
+          path: (request.url ?? "/").split("?")[0],
+          status: response.statusCode,
+          durationMs: Math.round(seconds * 10_000) / 10,
+          operationName: record.operationName,
+          operationType: record.operationType,
+          outcome: record.outcomes.join(","),
+          apiKeyId: record.apiKeyId,
+        },
+        "request",
+      );
+    });
+    route(request, response, record).catch((error: unknown) => {
+      logger.error({ requestId, err: (error as Error)?.message }, "request failed");
+      if (!response.headersSent) send(response, 500, { errors: [{ message: "Unexpected error." }] });
+      else response.destroy();
+    });
   };
+
+  return { listener, inFlight: () => inFlight };
+}
+
+function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  response.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
+  response.end(JSON.stringify(body));
+}
+
+/** Reads the body, or answers 413 and returns "too-large" as soon as it exceeds the limit. */
+function readBody(request: IncomingMessage, response: ServerResponse, limit: number): Promise<Buffer | "too-large"> {
+  const tooLarge = () => {
+    send(
+      response,
+      413,
+      { errors: [{ message: `Request body larger than ${limit} bytes`, extensions: { code: "PAYLOAD_TOO_LARGE" } }] },
+      { connection: "close" },
+    );
+    response.on("finish", () => request.destroy());
+    return "too-large" as const;
+  };
+  const declared = Number(request.headers["content-length"] ?? "0");
+  if (declared > limit) return Promise.resolve(tooLarge());
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    request.on("data", (chunk: Buffer) => {
+      if (done) return;
+      size += chunk.length;
+      if (size > limit) {
+        done = true;
+        resolve(tooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on("end", () => {
+      if (!done) resolve(Buffer.concat(chunks));
+    });
+    request.on("error", reject);
+  });
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("timed out")), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
 }

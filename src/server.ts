@@ -5,9 +5,15 @@ import { createApp } from "./app.js";
 import { type Config, loadConfig } from "./config.js";
 import { openDatabase } from "./db.js";
 import { ensureDemoWorkspace } from "./demo.js";
+import { purgeExpiredIdempotencyKeys } from "./domain/idempotency.js";
 import { warmTimezoneData } from "./domain/rules/timezone.js";
 import { createHttpHandler, WEB_APP_DIRECTORY, WEB_APP_PATH } from "./http.js";
 import { migrate } from "./migrations.js";
+import { createLogger } from "./observability/logger.js";
+import { createMetrics } from "./observability/metrics.js";
+import { createRateLimiter } from "./rate-limit.js";
+
+const PURGE_INTERVAL_MS = 60 * 60 * 1000;
 
 /** Beside an embedded database kept on disk; none for an in-memory one (it is seeded at every start). */
 function demoKeyFile(config: Config): string | null {
@@ -16,15 +22,31 @@ function demoKeyFile(config: Config): string | null {
 }
 
 async function start(config: Config) {
+  const logger = createLogger(config.logLevel);
   const db = await openDatabase(config);
   const applied = await migrate(db);
-  if (applied.length > 0) console.log(`Applied migrations: ${applied.join(", ")}`);
+  if (applied.length > 0) logger.info({ migrations: applied }, "applied migrations");
   warmTimezoneData();
   const demo =
     db.kind === "pglite" && config.seedDemo ? await ensureDemoWorkspace(db.prisma, demoKeyFile(config)) : null;
 
-  const yoga = createApp({ prisma: db.prisma, demoApiKey: demo?.apiKey ?? null });
-  const server = createServer(createHttpHandler(yoga));
+  const rateLimiter = createRateLimiter(config.rateLimits, logger, config.redisUrl);
+  const yoga = createApp({ prisma: db.prisma, config, rateLimiter, demoApiKey: demo?.apiKey ?? null });
+  const http = createHttpHandler({
+    graphql: yoga,
+    logger,
+    maxBodyBytes: config.http.maxBodyBytes,
+    checkReadiness: () => db.ping(),
+    metrics: config.metricsEnabled ? createMetrics(db.poolStats) : undefined,
+  });
+  const server = createServer(http.listener);
+  const purge = () =>
+    purgeExpiredIdempotencyKeys(db.prisma).catch((error: unknown) =>
+      logger.warn({ err: (error as Error).message }, "could not purge expired idempotency keys"),
+    );
+  void purge();
+  const purgeTimer = setInterval(purge, PURGE_INTERVAL_MS).unref();
+
   server.listen(config.port, config.host, () => {
     const address = server.address();
     const port = typeof address === "object" && address ? address.port : config.port;
@@ -47,16 +69,23 @@ async function start(config: Config) {
     }
   });
 
+  // SIGTERM: stop accepting, let in-flight requests finish (up to the deadline), close the pool, exit 0.
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`${signal}: closing`);
-    server.close(() => {
-      db.close().then(
-        () => process.exit(0),
-        () => process.exit(1),
-      );
+    logger.info({ signal, inFlight: http.inFlight() }, `${signal}: closing`);
+    clearInterval(purgeTimer);
+    const deadline = setTimeout(() => {
+      logger.warn({ inFlight: http.inFlight() }, "shutdown deadline reached: closing open connections");
+      server.closeAllConnections();
+    }, config.shutdownTimeoutMs).unref();
+    server.close(async () => {
+      clearTimeout(deadline);
+      await rateLimiter.close();
+      await db.close();
+      logger.info("stopped");
+      process.exit(0);
     });
     server.closeIdleConnections();
   };

@@ -1,11 +1,23 @@
 // The operators' command line: `npm run --silent admin -- <command> [options]`.
-// Each command prints exactly one JSON object on stdout; a failure prints a message on stderr and
-// exits non-zero. It uses DATABASE_URL like the server and applies pending migrations first.
+// Each command prints exactly one JSON object on stdout, except export-contacts, which streams the
+// contacts (one JSON object a line, or CSV). A failure prints a message on stderr and exits non-zero.
+// It uses DATABASE_URL like the server and applies pending migrations first.
+import { once } from "node:events";
 import { parseArgs } from "node:util";
 import { isUuid } from "../domain/access/workspace-access.js";
 import { createAccount, createApiKey, createWorkspace, revokeApiKey } from "../domain/accounts.js";
+import { deleteContactAsOperator } from "../domain/contacts/delete-contact.js";
+import {
+  DEFAULT_EXPORT_BATCH_SIZE,
+  EXPORT_FORMATS,
+  type ExportFormat,
+  exportRenderer,
+  MAX_EXPORT_BATCH_SIZE,
+  openContactExport,
+} from "../domain/contacts/export-contacts.js";
 import { defineCustomVariable } from "../domain/custom-variables.js";
 import { NotFoundError, ValidationFailed } from "../domain/errors.js";
+import { listAccountWorkspaces } from "../domain/workspaces.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import { openMigratedDatabase } from "./open-migrated.js";
 
@@ -15,7 +27,13 @@ const USAGE = `Usage: npm run --silent admin -- <command> [options]
   create-workspace --account <accountId> --name <name> [--timezone <IANA zone>]
   create-api-key (--account <accountId> | --workspace <workspaceId>) [--test]
   revoke-api-key --id <apiKeyId>
-  create-custom-variable --workspace <workspaceId> --name <display name>`;
+  create-custom-variable --workspace <workspaceId> --name <display name>
+  list-workspaces --account <accountId>
+  delete-contact --id <contactId>
+  export-contacts --workspace <workspaceId> [--format ndjson|csv]
+      Streams every live contact, newest first. ndjson (default): one JSON object per line. csv: a
+      header row, then one row per contact; tags as a JSON array of names, then one column per
+      custom variable. EXPORT_BATCH_SIZE (default ${DEFAULT_EXPORT_BATCH_SIZE}) contacts are read at a time.`;
 
 class UsageError extends Error {}
 
@@ -27,7 +45,45 @@ function required(options: Options, name: string): string {
   return value;
 }
 
-const commands: Record<string, (prisma: PrismaClient, options: Options) => Promise<object>> = {
+/** Writes to stdout, waiting for 'drain' when its buffer is full; rejects once stdout has failed. */
+type Output = (text: string) => Promise<void>;
+
+function stdoutOutput(): Output {
+  let failure: Error | undefined;
+  process.stdout.on("error", (error) => {
+    failure ??= error;
+  });
+  return async (text) => {
+    if (failure) throw failure;
+    if (text !== "" && !process.stdout.write(text)) await once(process.stdout, "drain");
+  };
+}
+
+function exportFormat(options: Options): ExportFormat {
+  const format = options.format ?? "ndjson";
+  if (!EXPORT_FORMATS.includes(format as ExportFormat)) {
+    throw new UsageError(`--format must be one of: ${EXPORT_FORMATS.join(", ")}`);
+  }
+  return format as ExportFormat;
+}
+
+function exportBatchSize(): number {
+  const raw = process.env.EXPORT_BATCH_SIZE;
+  if (raw === undefined || raw === "") return DEFAULT_EXPORT_BATCH_SIZE;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > MAX_EXPORT_BATCH_SIZE) {
+    throw new UsageError(`EXPORT_BATCH_SIZE must be an integer from 1 to ${MAX_EXPORT_BATCH_SIZE}, got "${raw}"`);
+  }
+  return value;
+}
+
+/**
+ * A command returns the one JSON object to print, or null when it has written its output itself
+ * (export-contacts, through `output`).
+ */
+type Command = (prisma: PrismaClient, options: Options, output: Output) => Promise<object | null>;
+
+const commands: Record<string, Command> = {
   "create-account": (prisma, options) => createAccount(prisma, { name: required(options, "name") }),
   "create-workspace": (prisma, options) =>
     createWorkspace(prisma, {
@@ -56,6 +112,20 @@ const commands: Record<string, (prisma: PrismaClient, options: Options) => Promi
     const variable = await defineCustomVariable(prisma, workspaceId, required(options, "name"));
     return { customVariableId: variable.id, name: variable.name };
   },
+  "list-workspaces": (prisma, options) => listAccountWorkspaces(prisma, required(options, "account")),
+  "delete-contact": async (prisma, options) => {
+    const contactId = await deleteContactAsOperator(prisma, required(options, "id"));
+    return { contactId, deleted: true };
+  },
+  "export-contacts": async (prisma, options, output) => {
+    const workspaceId = required(options, "workspace");
+    const format = exportFormat(options);
+    const contactExport = await openContactExport(prisma, workspaceId, { batchSize: exportBatchSize() });
+    const render = exportRenderer(format, contactExport);
+    await output(render.header());
+    for await (const batch of contactExport.batches()) await output(render.batch(batch));
+    return null;
+  },
 };
 
 function describe(error: unknown): string {
@@ -82,6 +152,7 @@ async function main(argv: string[]): Promise<number> {
         workspace: { type: "string" },
         timezone: { type: "string" },
         id: { type: "string" },
+        format: { type: "string" },
         test: { type: "boolean" },
       },
       strict: true,
@@ -94,7 +165,9 @@ async function main(argv: string[]): Promise<number> {
     const { db, applied } = await openMigratedDatabase();
     if (applied.length > 0) process.stderr.write(`Applied migrations: ${applied.join(", ")}\n`);
     try {
-      process.stdout.write(`${JSON.stringify(await command(db.prisma, options))}\n`);
+      const output = stdoutOutput();
+      const result = await command(db.prisma, options, output);
+      if (result !== null) await output(`${JSON.stringify(result)}\n`);
       return 0;
     } finally {
       await db.close();

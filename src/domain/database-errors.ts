@@ -37,3 +37,33 @@ export function violatedUniqueIndex<T extends UniqueIndex>(error: unknown, candi
   const columns = fields.map((field) => field.replace(/^"|"$/g, "")).join(",");
   return candidates.find((candidate) => candidate.columns.join(",") === columns);
 }
+
+/** Prisma's codes for a database it cannot reach or a pool with no connection to give. */
+const UNAVAILABLE_PRISMA_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024", "P2028"]);
+/** The adapters' kinds for the same (see @prisma/driver-adapter-utils). */
+const UNAVAILABLE_ADAPTER_KINDS = new Set([
+  "DatabaseNotReachable",
+  "DatabaseDoesNotExist",
+  "ConnectionClosed",
+  "SocketTimeout",
+  "TooManyConnections",
+  "TransactionAlreadyClosed",
+]);
+/** SQLSTATE classes 08 (connection exception) and 57P (operator intervention: shutdown, restart). */
+const UNAVAILABLE_SQLSTATE = /^(08|57P)/;
+const UNAVAILABLE_SOCKET_ERRORS =
+  /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Connection terminated|timeout exceeded when trying to connect/i;
+
+/**
+ * True when a failure means "the database is not there right now" rather than a bug: such requests
+ * get a SERVICE_UNAVAILABLE answer (retry later) instead of a masked internal error.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (typeof code === "string" && UNAVAILABLE_PRISMA_CODES.has(code)) return true;
+  const cause = adapterCause(error) as (AdapterCause & { kind?: string }) | undefined;
+  if (cause?.kind && UNAVAILABLE_ADAPTER_KINDS.has(cause.kind)) return true;
+  if (cause?.originalCode && UNAVAILABLE_SQLSTATE.test(cause.originalCode)) return true;
+  return typeof message === "string" && UNAVAILABLE_SOCKET_ERRORS.test(message);
+}

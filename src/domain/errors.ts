@@ -1,14 +1,15 @@
 /**
  * The failures a client can be told about. Domain functions throw these; the GraphQL layer exposes
  * each class as a typed member of a result union (src/schema/errors.ts). Anything else thrown is
- * an internal error and reaches a client masked.
+ * an internal error and reaches a client masked. Each `name` is the client-facing type name, which
+ * is also what logs and metrics record as the request's outcome.
  */
 import type { ValidationIssue } from "./validation.js";
 
 export class ValidationFailed extends Error {
   constructor(readonly issues: ValidationIssue[]) {
     super(issues.length === 1 ? "1 input value is invalid" : `${issues.length} input values are invalid`);
-    this.name = "ValidationFailed";
+    this.name = "ValidationError";
   }
 }
 
@@ -23,7 +24,7 @@ export class ContactConflictError extends Error {
   constructor(readonly conflicts: ContactConflict[]) {
     const fields = conflicts.map((conflict) => conflict.field.toLowerCase()).join(" and ");
     super(`Another contact in this workspace already has this ${fields}`);
-    this.name = "ContactConflictError";
+    this.name = "ConflictError";
   }
 }
 

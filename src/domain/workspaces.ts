@@ -1,8 +1,9 @@
 import type { PrismaClient } from "../generated/prisma/client.js";
 import type { Caller } from "./access/api-keys.js";
 import { isUuid, workspaceWhere } from "./access/workspace-access.js";
-import { ForbiddenError } from "./errors.js";
+import { ForbiddenError, NotFoundError } from "./errors.js";
 import { normalizeName } from "./rules/names.js";
+import { compareNames } from "./rules/tags.js";
 import { isIanaTimezone } from "./rules/timezone.js";
 import { IssueCollector } from "./validation.js";
 
@@ -48,4 +49,35 @@ export async function updateWorkspace(prisma: PrismaClient, caller: Caller, id: 
 export function readableWorkspaceId(caller: Caller, id: string | null | undefined): string | null {
   if (id == null) return caller.workspaceId;
   return isUuid(id) ? id.toLowerCase() : null;
+}
+
+export interface WorkspaceSummary {
+  id: string;
+  name: string;
+  defaultTimezone: string | null;
+  createdAt: Date;
+}
+
+/**
+ * Operator view (admin command line): every workspace of an account, sorted by name like tags
+ * (case-insensitive first), ties by id. An unknown or malformed account id is not found.
+ */
+export async function listAccountWorkspaces(
+  prisma: PrismaClient,
+  accountId: string,
+): Promise<{ accountId: string; workspaces: WorkspaceSummary[] }> {
+  const account = isUuid(accountId)
+    ? await prisma.account.findUnique({
+        where: { id: accountId.toLowerCase() },
+        select: {
+          id: true,
+          workspaces: { select: { id: true, name: true, defaultTimezone: true, createdAt: true } },
+        },
+      })
+    : null;
+  if (!account) throw new NotFoundError("Account");
+  const workspaces = account.workspaces.sort(
+    (a, b) => compareNames(a.name, b.name) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
+  return { accountId: account.id, workspaces };
 }

@@ -1,4 +1,5 @@
-import { createApp } from "../../src/app.js";
+import { type AppOptions, createApp } from "../../src/app.js";
+import { loadConfig } from "../../src/config.js";
 import { createAccount, createApiKey, createWorkspace } from "../../src/domain/accounts.js";
 import { defineCustomVariable } from "../../src/domain/custom-variables.js";
 import { openTestDatabase, type TestDatabase } from "./test-database.js";
@@ -25,9 +26,14 @@ export interface Tenant {
  * A server on a fresh database, called the way a client calls it (`yoga.fetch`), with two tenants:
  * `tenant` (the one under test) and `stranger` (another account, for cross-tenant checks).
  */
-export async function startTestApp(options: { logQueries?: boolean } = {}) {
+/** The settings a server gets with no environment at all (rate limits are off unless a test passes a limiter). */
+export const defaultAppConfig = loadConfig({});
+
+export async function startTestApp(
+  options: { logQueries?: boolean; app?: Partial<Omit<AppOptions, "prisma">> } = {},
+) {
   const db = await openTestDatabase(options);
-  const yoga = createApp({ prisma: db.prisma });
+  const yoga = createApp({ prisma: db.prisma, config: defaultAppConfig, ...options.app });
 
   async function makeTenant(name: string): Promise<Tenant> {
     const account = await createAccount(db.prisma, { name });

@@ -1,0 +1,31 @@
+import { getOperationAST, Kind } from "graphql";
+import type { Plugin } from "graphql-yoga";
+import type { GraphQLContext } from "../context.js";
+import { currentRequestRecord } from "../observability/request-context.js";
+
+/** Notes what the request was (operation, root fields, API key id) and how it ended, for logs and metrics. */
+export function useRequestRecord(): Plugin<GraphQLContext> {
+  return {
+    onExecute({ args }) {
+      const record = currentRequestRecord();
+      if (!record) return;
+      const operation = getOperationAST(args.document, args.operationName);
+      record.operationName = operation?.name?.value ?? args.operationName ?? undefined;
+      record.operationType = operation?.operation;
+      record.rootFields = operation?.selectionSet.selections
+        .flatMap((selection) => (selection.kind === Kind.FIELD ? [selection.name.value] : []))
+        .sort()
+        .join(",");
+      record.apiKeyId = (args.contextValue as GraphQLContext).caller?.apiKeyId;
+      return {
+        onExecuteDone({ result }) {
+          if (!("errors" in result || "data" in result)) return;
+          for (const error of result.errors ?? []) {
+            record.outcomes.push(String(error.extensions?.code ?? "ERROR"));
+          }
+          if (record.outcomes.length === 0) record.outcomes.push("ok");
+        },
+      };
+    },
+  };
+}
