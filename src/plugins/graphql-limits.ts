@@ -1,23 +1,51 @@
 import { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
 import type { GraphQLError } from "graphql";
+import type { Plugin, YogaInitialContext } from "graphql-yoga";
 import type { GraphQLLimits } from "../config.js";
 
-/** Tags a graphql-armor rejection with a code a client can branch on (armor sets none). */
+const REJECTION_CODES = new Set([
+  "QUERY_TOO_DEEP",
+  "TOO_MANY_ALIASES",
+  "TOO_MANY_DIRECTIVES",
+  "TOO_MANY_TOKENS",
+  "QUERY_TOO_COSTLY",
+]);
+
+/**
+ * Tags a graphql-armor rejection with a code a client can branch on and HTTP 400 (armor sets
+ * neither). `spec: false` keeps the 400 for clients that accept only application/json, to which
+ * Yoga would otherwise answer 200 as the GraphQL-over-HTTP spec allows for request errors.
+ */
 function withCode(code: string) {
   return [
     (_context: unknown, error: GraphQLError) => {
-      (error.extensions as Record<string, unknown>).code = code;
+      Object.assign(error.extensions, { code, http: { status: 400, spec: false } });
     },
   ];
 }
+
+/**
+ * Yoga marks every parse error as a spec error after the fact, and the token limit is checked while
+ * parsing: restore the flag just before the response status is chosen.
+ */
+const keepRejectionStatus: Plugin<YogaInitialContext> = {
+  onResultProcess({ result }) {
+    for (const single of Array.isArray(result) ? result : [result]) {
+      for (const error of ("errors" in single && single.errors) || []) {
+        const http = error.extensions?.http as { spec?: boolean } | undefined;
+        if (http && REJECTION_CODES.has(String(error.extensions?.code))) http.spec = false;
+      }
+    }
+  },
+};
 
 /**
  * Abuse limits checked before anything runs: depth, aliases, directives, tokens and cost (defaults
  * close to graphql-armor's own). Rejections are GraphQL errors with HTTP 400 and a code. Field
  * suggestions ("did you mean …") are blocked whenever introspection is off.
  */
-export function useGraphQLLimits(limits: GraphQLLimits) {
-  return EnvelopArmorPlugin({
+export function useGraphQLLimits(limits: GraphQLLimits): Plugin<YogaInitialContext> {
+  const armor = EnvelopArmorPlugin({
     maxDepth: { n: limits.maxDepth, onReject: withCode("QUERY_TOO_DEEP") },
     maxAliases: { n: limits.maxAliases, onReject: withCode("TOO_MANY_ALIASES") },
     maxDirectives: { n: limits.maxDirectives, onReject: withCode("TOO_MANY_DIRECTIVES") },
@@ -25,4 +53,11 @@ export function useGraphQLLimits(limits: GraphQLLimits) {
     costLimit: { maxCost: limits.maxCost, onReject: withCode("QUERY_TOO_COSTLY") },
     blockFieldSuggestion: { enabled: !limits.introspection },
   });
+  return {
+    onPluginInit({ addPlugin }) {
+      // An envelop plugin, typed for any context.
+      addPlugin(armor as Plugin<YogaInitialContext>);
+      addPlugin(keepRejectionStatus);
+    },
+  };
 }
