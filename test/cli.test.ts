@@ -4,9 +4,16 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parse as parseCsv } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Database, openDatabase } from "../src/db.js";
-import { authenticate } from "../src/domain/access/api-keys.js";
+import { authenticate, type Caller } from "../src/domain/access/api-keys.js";
+import { createAccount, createWorkspace } from "../src/domain/accounts.js";
+import { createContact } from "../src/domain/contacts/create-contact.js";
+import { deleteContact } from "../src/domain/contacts/delete-contact.js";
+import { openContactExport } from "../src/domain/contacts/export-contacts.js";
+import { defineCustomVariable } from "../src/domain/custom-variables.js";
+import { migrate } from "../src/migrations.js";
 import { openEmptyTestDatabase, storage, type TestDatabase } from "./support/test-database.js";
 
 // The admin command line, run as operators run it: `npm run --silent admin -- <command> …` in a
@@ -45,10 +52,15 @@ afterAll(async () => {
 });
 
 function admin(...args: string[]): Promise<Run> {
+  return adminWithEnv({}, ...args);
+}
+
+/** `admin`, with more environment variables for the command. */
+function adminWithEnv(env: Record<string, string>, ...args: string[]): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn("npm", ["run", "--silent", "admin", "--", ...args], {
       cwd: PROJECT,
-      env: { ...process.env, DATABASE_URL: databaseUrl },
+      env: { ...process.env, ...env, DATABASE_URL: databaseUrl },
       stdio: ["ignore", "pipe", "pipe"],
       detached: true, // its own process group, so a timeout can end npm and what it started
     });
@@ -358,4 +370,271 @@ describe("admin command line beside a running server", () => {
       expect(new Set(rows.map((row) => row.migration_name)).size).toBe(rows.length);
     });
   }, 180_000);
+});
+
+/** What a seeded contact must look like in an export (ndjson shape, without the timestamps). */
+interface ExpectedContact {
+  id: string;
+  workspaceId: string;
+  firstName: string | null;
+  lastName: string | null;
+  email: string | null;
+  phone: string | null;
+  timezone: string | null;
+  tags: string[];
+  customFields: Record<string, string>;
+}
+
+describe("admin command line: workspaces and contacts", { timeout: 120_000 }, () => {
+  const base = Date.parse("2024-03-01T12:00:00.000Z");
+  let accountId: string;
+  let exportWorkspaceId: string;
+  let caller: Caller;
+  let workspaceList: { id: string; name: string; defaultTimezone: string | null; createdAt: string }[];
+  /** Seeded live contacts of the export workspace, by id. */
+  const expected = new Map<string, ExpectedContact>();
+  let deletedByApiId: string;
+  let otherWorkspaceContactId: string;
+  let deletedByCliId: string;
+
+  /** Creates a contact through the domain, as a workspace key would, and records its expected export. */
+  async function seed(
+    db: Database,
+    input: Parameters<typeof createContact>[2],
+    exported: Pick<ExpectedContact, "timezone" | "tags" | "customFields">,
+    createdAt?: number,
+  ): Promise<string> {
+    const contact = await createContact(db.prisma, caller, input);
+    if (createdAt !== undefined) {
+      await db.prisma.contact.update({
+        where: { workspaceId_id: { workspaceId: contact.workspaceId, id: contact.id } },
+        data: { createdAt: new Date(createdAt) },
+      });
+    }
+    expected.set(contact.id, {
+      id: contact.id,
+      workspaceId: contact.workspaceId,
+      firstName: input.firstName ?? null,
+      lastName: input.lastName ?? null,
+      email: input.email?.toLowerCase() ?? null,
+      phone: input.phone ?? null,
+      ...exported,
+    });
+    return contact.id;
+  }
+
+  beforeAll(async () => {
+    await withDatabase(async (db) => {
+      await migrate(db); // in case this block runs alone
+      accountId = (await createAccount(db.prisma, { name: "Exporters" })).accountId;
+      const exportWorkspace = await createWorkspace(db.prisma, {
+        accountId,
+        name: "Export",
+        defaultTimezone: "Europe/Amsterdam",
+      });
+      exportWorkspaceId = exportWorkspace.workspaceId;
+      const others = [];
+      for (const name of ["beta", "Zulu", "alpha"]) others.push(await createWorkspace(db.prisma, { accountId, name }));
+      workspaceList = (
+        await db.prisma.workspace.findMany({
+          where: { accountId },
+          select: { id: true, name: true, defaultTimezone: true, createdAt: true },
+        })
+      ).map((workspace) => ({ ...workspace, createdAt: workspace.createdAt.toISOString() }));
+
+      for (const name of ["score", "Lead Source", "Notes, misc", "Unused"]) {
+        await defineCustomVariable(db.prisma, exportWorkspaceId, name);
+      }
+      caller = (await authenticate(db.prisma, `Bearer ${exportWorkspace.apiKey}`)) as Caller;
+      expect(caller?.workspaceId).toBe(exportWorkspaceId);
+
+      // Nine contacts a minute apart; 3 and 4, and 6 and 7, share a creation time, so the id
+      // breaks the tie, also across a batch boundary.
+      const minute = (index: number) => base + index * 60_000;
+      const times = [0, 1, 2, 3, 3, 5, 6, 6, 8].map(minute);
+      const plain = (index: number) => ({
+        firstName: `Person ${index}`,
+        email: `person${index}@example.com`,
+        phone: `+1212555010${index}`,
+        timezone: "UTC",
+      });
+      const none = { timezone: "UTC", tags: [], customFields: {} };
+      await seed(db, { phone: "+12125550100", timezone: "UTC" }, none, times[0]);
+      deletedByCliId = await seed(db, plain(1), none, times[1]);
+      await seed(
+        db,
+        {
+          firstName: 'Ann, "the" Boss',
+          lastName: "Line one\nLine two",
+          email: "Ann@Example.com",
+          phone: "+12125550102",
+          timezone: "Asia/Tokyo",
+          tags: ["zeta", "Alpha", "beta", 'a; b, "c"'],
+          customFields: { "Notes, misc": 'He said "hi",\nthen left', score: 250, "Lead Source": "" },
+        },
+        {
+          timezone: "Asia/Tokyo",
+          tags: ['a; b, "c"', "Alpha", "beta", "zeta"],
+          customFields: { "Lead Source": "", "Notes, misc": 'He said "hi",\nthen left', score: "250" },
+        },
+        times[2],
+      );
+      await seed(db, plain(3), none, times[3]);
+      await seed(
+        db,
+        { lastName: "Only-Email", email: "four@example.com" },
+        { timezone: "Europe/Amsterdam", tags: [], customFields: {} },
+        times[4],
+      );
+      await seed(
+        db,
+        { ...plain(5), tags: ["vip", "VIP"], customFields: { "Lead Source": "Web", score: true } },
+        { timezone: "UTC", tags: ["VIP", "vip"], customFields: { "Lead Source": "Web", score: "true" } },
+        times[5],
+      );
+      await seed(db, plain(6), none, times[6]);
+      await seed(
+        db,
+        { ...plain(7), tags: ["VIP"], customFields: { score: 2.5 } },
+        { timezone: "UTC", tags: ["VIP"], customFields: { score: "2.5" } },
+        times[7],
+      );
+      await seed(db, plain(8), none, times[8]);
+
+      // Deleted through the API's own rule, and a contact of another workspace: neither is exported.
+      deletedByApiId = await seed(db, { firstName: "Gone", email: "gone@example.com" }, none, minute(4));
+      await deleteContact(db.prisma, caller, deletedByApiId);
+      expected.delete(deletedByApiId);
+      const otherCaller = (await authenticate(db.prisma, `Bearer ${others[0]?.apiKey}`)) as Caller;
+      otherWorkspaceContactId = (await createContact(db.prisma, otherCaller, { firstName: "Elsewhere" })).id;
+    });
+  });
+
+  /** The live contacts of the export workspace, newest first, with their stored timestamps. */
+  async function expectedExport(): Promise<(ExpectedContact & { createdAt: string; updatedAt: string })[]> {
+    return withDatabase(async (db) => {
+      const rows = await db.prisma.contact.findMany({
+        where: { workspaceId: exportWorkspaceId, deletedAt: null },
+        select: { id: true, createdAt: true, updatedAt: true },
+      });
+      expect(new Set(rows.map((row) => row.id))).toEqual(new Set(expected.keys()));
+      rows.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : -1));
+      return rows.map((row) => ({
+        ...(expected.get(row.id) as ExpectedContact),
+        createdAt: row.createdAt.toISOString(),
+        updatedAt: row.updatedAt.toISOString(),
+      }));
+    });
+  }
+
+  it("list-workspaces prints the account's workspaces sorted by name, and refuses an unknown account", async () => {
+    const listed = await succeed("list-workspaces", "--account", accountId);
+    expect(listed).toEqual({
+      accountId,
+      workspaces: ["alpha", "beta", "Export", "Zulu"].map((name) => workspaceList.find((w) => w.name === name)),
+    });
+    expect(listed.workspaces).toHaveLength(4);
+    expect(await fail("list-workspaces", "--account", "00000000-0000-4000-8000-000000000000")).toMatch(
+      /Account not found/,
+    );
+  });
+
+  it("delete-contact soft-deletes a live contact once and frees its email and phone", async () => {
+    expect(await succeed("delete-contact", "--id", deletedByCliId.toUpperCase())).toEqual({
+      contactId: deletedByCliId,
+      deleted: true,
+    });
+    expect(await fail("delete-contact", "--id", deletedByCliId)).toMatch(/Contact not found/);
+    expect(await fail("delete-contact", "--id", "not-a-uuid")).toMatch(/Contact not found/);
+    const freed = expected.get(deletedByCliId) as ExpectedContact;
+    expected.delete(deletedByCliId);
+
+    await withDatabase(async (db) => {
+      const row = await db.prisma.contact.findFirst({ where: { id: deletedByCliId } });
+      expect(row?.deletedAt).toBeInstanceOf(Date);
+      expect(row?.email).toBe(freed.email); // the data stays
+      // Its email and phone no longer count: a new contact may take them (the newest of all).
+      const reused = await createContact(db.prisma, caller, {
+        firstName: "Reused",
+        email: freed.email,
+        phone: freed.phone,
+        timezone: "UTC",
+        tags: ["new"],
+      });
+      expected.set(reused.id, {
+        ...freed,
+        id: reused.id,
+        firstName: "Reused",
+        tags: ["new"],
+        customFields: {},
+      });
+      // Nine live contacts: in batches of 3, the reader stops after a short (empty) batch.
+      const contactExport = await openContactExport(db.prisma, exportWorkspaceId, { batchSize: 3 });
+      const sizes = [];
+      for await (const batch of contactExport.batches()) sizes.push(batch.length);
+      expect(sizes).toEqual([3, 3, 3]);
+    });
+  });
+
+  it("export-contacts streams the live contacts as ndjson, newest first, across batches", async () => {
+    const run = await adminWithEnv({ EXPORT_BATCH_SIZE: "3" }, "export-contacts", "--workspace", exportWorkspaceId);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout.endsWith("}\n")).toBe(true);
+    const lines = run.stdout.trimEnd().split("\n");
+    const exported = lines.map((line) => JSON.parse(line));
+    const wanted = await expectedExport();
+    expect(wanted).toHaveLength(9);
+    expect(exported.map((contact) => contact.id)).toEqual(wanted.map((contact) => contact.id));
+    expect(exported).toEqual(wanted);
+    for (const contact of exported) expect(Object.keys(contact)).toEqual(Object.keys(wanted[0] as object));
+    const ids = exported.map((contact) => contact.id);
+    expect(ids).not.toContain(deletedByCliId);
+    expect(ids).not.toContain(deletedByApiId);
+    expect(ids).not.toContain(otherWorkspaceContactId);
+  });
+
+  it("export-contacts --format csv quotes what needs it and puts custom values in their columns", async () => {
+    const run = await adminWithEnv(
+      { EXPORT_BATCH_SIZE: "4" },
+      "export-contacts",
+      "--workspace",
+      exportWorkspaceId,
+      "--format",
+      "csv",
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const [header, ...rows] = parseCsv(run.stdout) as string[][];
+    const variables = ["Lead Source", "Notes, misc", "score", "Unused"];
+    const fixed = ["id", "firstName", "lastName", "email", "phone", "timezone", "tags", "createdAt", "updatedAt"];
+    expect(header).toEqual([...fixed, ...variables]);
+    const wanted = await expectedExport();
+    expect(rows.map((row) => row[0])).toEqual(wanted.map((contact) => contact.id));
+    for (const [index, row] of rows.entries()) {
+      const contact = wanted[index] as (typeof wanted)[number];
+      expect(row).toEqual([
+        contact.id,
+        contact.firstName ?? "",
+        contact.lastName ?? "",
+        contact.email ?? "",
+        contact.phone ?? "",
+        contact.timezone ?? "",
+        JSON.stringify(contact.tags),
+        contact.createdAt,
+        contact.updatedAt,
+        ...variables.map((name) => contact.customFields[name] ?? ""),
+      ]);
+    }
+    const ann = rows.find((row) => row[1] === 'Ann, "the" Boss');
+    expect(ann?.[2]).toBe("Line one\nLine two");
+    expect(JSON.parse(ann?.[6] as string)).toEqual(['a; b, "c"', "Alpha", "beta", "zeta"]);
+    expect(ann?.slice(9)).toEqual(["", 'He said "hi",\nthen left', "250", ""]);
+    // An empty custom value is quoted, a missing one is an empty cell.
+    expect(run.stdout).toContain(`,"",`);
+  });
+
+  it("export-contacts refuses an unknown workspace", async () => {
+    expect(await fail("export-contacts", "--workspace", "00000000-0000-4000-8000-000000000000")).toMatch(
+      /Workspace not found/,
+    );
+  });
 });

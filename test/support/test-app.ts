@@ -29,9 +29,7 @@ export interface Tenant {
 /** The settings a server gets with no environment at all (rate limits are off unless a test passes a limiter). */
 export const defaultAppConfig = loadConfig({});
 
-export async function startTestApp(
-  options: { logQueries?: boolean; app?: Partial<Omit<AppOptions, "prisma">> } = {},
-) {
+export async function startTestApp(options: { logQueries?: boolean; app?: Partial<Omit<AppOptions, "prisma">> } = {}) {
   const db = await openTestDatabase(options);
   const yoga = createApp({ prisma: db.prisma, config: defaultAppConfig, ...options.app });
 

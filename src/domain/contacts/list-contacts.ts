@@ -85,7 +85,9 @@ export async function listContacts(prisma: PrismaClient, caller: Caller, args: L
     ? {
         AND: [
           where,
-          { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] },
+          // Stated so that the (workspace, created_at desc, id desc) index bounds the scan.
+          { createdAt: { lte: after.createdAt } },
+          { OR: [{ createdAt: { lt: after.createdAt } }, { id: { lt: after.id } }] },
         ],
       }
     : where;

@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CREATE_CONTACT, startTestApp, type TestApp } from "../support/test-app.js";
+import { startHttpServer } from "../support/http-server.js";
+
+let app: TestApp;
+let server: Awaited<ReturnType<typeof startHttpServer>>;
+beforeAll(async () => {
+  app = await startTestApp();
+  server = await startHttpServer(app);
+});
+afterAll(async () => {
+  await server?.close();
+  await app?.close();
+});
+
+describe("request logs", () => {
+  it("write one JSON line per request with id, operation, duration, outcome and API key id, and never the key or input values", async () => {
+    const email = "secret.person@example.com";
+    const phone = "+12125550999";
+    const created = await server.post(app.tenant.workspaceKey, CREATE_CONTACT, { input: { email, phone, firstName: "Zelda" } }, {
+      "x-request-id": "req-one",
+    });
+    expect(created.status).toBe(200);
+    const conflict = await server.post(app.tenant.workspaceKey, CREATE_CONTACT, { input: { email } }, { "x-request-id": "req-two" });
+    expect((await conflict.json()).data.createContact.__typename).toBe("ConflictError");
+    await server.post("sk_live_NotARealKeyButLongEnoughToLookLikeOne00", "{ contact(id: \"x\") { id } }", undefined, {
+      "x-request-id": "req-three",
+    });
+
+    const raw = server.logs.lines.join("\n");
+    for (const secret of [app.tenant.workspaceKey, app.tenant.workspaceKey.slice(8), email, phone, "Zelda", "NotARealKey"]) {
+      expect(raw).not.toContain(secret);
+    }
+    const byId = Object.fromEntries(
+      server.logs.entries().filter((entry) => entry.msg === "request").map((entry) => [entry.requestId, entry]),
+    );
+    const apiKey = await app.db.prisma.apiKey.findFirstOrThrow({ where: { workspaceId: app.tenant.workspaceId } });
+    expect(byId["req-one"]).toMatchObject({
+      operationName: "CreateContact",
+      operationType: "mutation",
+      outcome: "CreateContactSuccess".replace("CreateContactSuccess", "ok"),
+      apiKeyId: apiKey.id,
+      status: 200,
+      method: "POST",
+      path: "/graphql",
+    });
+    expect(byId["req-one"]?.durationMs).toEqual(expect.any(Number));
+    expect(byId["req-two"]).toMatchObject({ outcome: "ConflictError", apiKeyId: apiKey.id });
+    expect(byId["req-three"]).toMatchObject({ status: 401 });
+    expect(byId["req-three"]?.apiKeyId).toBeUndefined();
+  });
+});
