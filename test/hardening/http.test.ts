@@ -1,7 +1,7 @@
 import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CREATE_CONTACT, countRows, startTestApp, type TestApp } from "../support/test-app.js";
 import { startHttpServer } from "../support/http-server.js";
+import { CREATE_CONTACT, countRows, startTestApp, type TestApp } from "../support/test-app.js";
 
 let app: TestApp;
 let server: Awaited<ReturnType<typeof startHttpServer>>;
@@ -25,7 +25,9 @@ function postChunked(url: string, size: number): Promise<{ status: number; body:
       });
       res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
     });
-    req.on("error", (error) => (String(error).includes("EPIPE") || String(error).includes("ECONNRESET") ? undefined : reject(error)));
+    req.on("error", (error) =>
+      String(error).includes("EPIPE") || String(error).includes("ECONNRESET") ? undefined : reject(error),
+    );
     const chunk = "x".repeat(16 * 1024);
     for (let sent = 0; sent < size; sent += chunk.length) req.write(chunk);
     req.end();
@@ -53,7 +55,9 @@ describe("request body limit", () => {
   });
 
   it("serves a body under the limit", async () => {
-    const response = await server.post(app.tenant.workspaceKey, CREATE_CONTACT, { input: { email: "small@example.com" } });
+    const response = await server.post(app.tenant.workspaceKey, CREATE_CONTACT, {
+      input: { email: "small@example.com" },
+    });
     expect(response.status).toBe(200);
     expect((await response.json()).data.createContact.__typename).toBe("CreateContactSuccess");
   });
@@ -79,7 +83,9 @@ describe("probes, request ids, metrics", () => {
   it("exposes Prometheus metrics by operation and outcome when enabled", async () => {
     await server.post(app.tenant.workspaceKey, CREATE_CONTACT, { input: { email: "not an email" } });
     const text = await (await fetch(`${server.url}/metrics`)).text();
-    expect(text).toMatch(/contacts_api_requests_total\{operation="createContact",outcome="ValidationError",status="200"\} \d+/);
+    expect(text).toMatch(
+      /contacts_api_requests_total\{operation="createContact",outcome="ValidationError",status="200"\} \d+/,
+    );
     expect(text).toContain("contacts_api_request_duration_seconds_bucket");
   });
 
@@ -122,7 +128,11 @@ describe("browsers: CSRF prevention and CORS", () => {
       const preflight = (origin: string) =>
         fetch(`${limited.url}/graphql`, {
           method: "OPTIONS",
-          headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "authorization" },
+          headers: {
+            origin,
+            "access-control-request-method": "POST",
+            "access-control-request-headers": "authorization",
+          },
         });
       const allowed = await preflight("https://app.example.com");
       expect(allowed.headers.get("access-control-allow-origin")).toBe("https://app.example.com");

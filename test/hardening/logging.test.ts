@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CREATE_CONTACT, startTestApp, type TestApp } from "../support/test-app.js";
 import { startHttpServer } from "../support/http-server.js";
+import { CREATE_CONTACT, startTestApp, type TestApp } from "../support/test-app.js";
 
 let app: TestApp;
 let server: Awaited<ReturnType<typeof startHttpServer>>;
@@ -17,22 +17,42 @@ describe("request logs", () => {
   it("write one JSON line per request with id, operation, duration, outcome and API key id, and never the key or input values", async () => {
     const email = "secret.person@example.com";
     const phone = "+12125550999";
-    const created = await server.post(app.tenant.workspaceKey, CREATE_CONTACT, { input: { email, phone, firstName: "Zelda" } }, {
-      "x-request-id": "req-one",
-    });
+    const created = await server.post(
+      app.tenant.workspaceKey,
+      CREATE_CONTACT,
+      { input: { email, phone, firstName: "Zelda" } },
+      {
+        "x-request-id": "req-one",
+      },
+    );
     expect(created.status).toBe(200);
-    const conflict = await server.post(app.tenant.workspaceKey, CREATE_CONTACT, { input: { email } }, { "x-request-id": "req-two" });
+    const conflict = await server.post(
+      app.tenant.workspaceKey,
+      CREATE_CONTACT,
+      { input: { email } },
+      { "x-request-id": "req-two" },
+    );
     expect((await conflict.json()).data.createContact.__typename).toBe("ConflictError");
-    await server.post("sk_live_NotARealKeyButLongEnoughToLookLikeOne00", "{ contact(id: \"x\") { id } }", undefined, {
+    await server.post("sk_live_NotARealKeyButLongEnoughToLookLikeOne00", '{ contact(id: "x") { id } }', undefined, {
       "x-request-id": "req-three",
     });
 
     const raw = server.logs.lines.join("\n");
-    for (const secret of [app.tenant.workspaceKey, app.tenant.workspaceKey.slice(8), email, phone, "Zelda", "NotARealKey"]) {
+    for (const secret of [
+      app.tenant.workspaceKey,
+      app.tenant.workspaceKey.slice(8),
+      email,
+      phone,
+      "Zelda",
+      "NotARealKey",
+    ]) {
       expect(raw).not.toContain(secret);
     }
     const byId = Object.fromEntries(
-      server.logs.entries().filter((entry) => entry.msg === "request").map((entry) => [entry.requestId, entry]),
+      server.logs
+        .entries()
+        .filter((entry) => entry.msg === "request")
+        .map((entry) => [entry.requestId, entry]),
     );
     const apiKey = await app.db.prisma.apiKey.findFirstOrThrow({ where: { workspaceId: app.tenant.workspaceId } });
     expect(byId["req-one"]).toMatchObject({

@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { claimIdempotencyKey, purgeExpiredIdempotencyKeys } from "../../src/domain/idempotency.js";
+import { CREATE_CONTACT, countRows, startTestApp, type TestApp } from "../support/test-app.js";
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp();
+});
+afterAll(() => app?.close());
+
+const UPSERT = `mutation($input: UpsertContactInput!) {
+  upsertContact(input: $input) { __typename ... on UpsertContactSuccess { created contact { id firstName } } }
+}`;
+
+async function send(key: string, idempotencyKey: string | null, query: string, variables: Record<string, unknown>) {
+  const response = await app.yoga.fetch("http://test/graphql", {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      authorization: `Bearer ${key}`,
+      ...(idempotencyKey === null ? {} : { "idempotency-key": idempotencyKey }),
+    },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { status: response.status, text: await response.text() };
+}
+
+describe("Idempotency-Key", () => {
+  it("replays the first response byte for byte to a retry with the same input, writing once", async () => {
+    const input = { input: { email: "idem@example.com", tags: ["once"] } };
+    const first = await send(app.tenant.workspaceKey, "key-1", CREATE_CONTACT, input);
+    expect(JSON.parse(first.text).data.createContact.__typename).toBe("CreateContactSuccess");
+    const before = await countRows(app);
+    const retry = await send(app.tenant.workspaceKey, "key-1", CREATE_CONTACT, input);
+    expect(retry).toEqual(first);
+    expect(await countRows(app)).toEqual(before);
+  });
+
+  it("replays a typed error too", async () => {
+    const input = { input: { email: "not-an-email" } };
+    const first = await send(app.tenant.workspaceKey, "key-typed-error", CREATE_CONTACT, input);
+    expect(JSON.parse(first.text).data.createContact.__typename).toBe("ValidationError");
+    expect(await send(app.tenant.workspaceKey, "key-typed-error", CREATE_CONTACT, input)).toEqual(first);
+  });
+
+  it("refuses the same key with another input (422 IDEMPOTENCY_KEY_REUSED), writing nothing", async () => {
+    await send(app.tenant.workspaceKey, "key-2", CREATE_CONTACT, { input: { email: "a2@example.com" } });
+    const before = await countRows(app);
+    const other = await send(app.tenant.workspaceKey, "key-2", CREATE_CONTACT, { input: { email: "b2@example.com" } });
+    expect(other.status).toBe(422);
+    expect(JSON.parse(other.text).errors[0].extensions.code).toBe("IDEMPOTENCY_KEY_REUSED");
+    expect(await countRows(app)).toEqual(before);
+  });
+
+  it("refuses a retry while the first is still running (409 IDEMPOTENCY_KEY_IN_USE)", async () => {
+    const apiKey = await app.db.prisma.apiKey.findFirstOrThrow({ where: { workspaceId: app.tenant.workspaceId } });
+    const variables = { input: { email: "running@example.com" } };
+    const { createHash } = await import("node:crypto");
+    const stableStringify = (await import("fast-json-stable-stringify")).default;
+    const hash = createHash("sha256")
+      .update(stableStringify({ query: CREATE_CONTACT, variables }))
+      .digest("hex");
+    // The first request has claimed the key and not finished.
+    expect(await claimIdempotencyKey(app.db.prisma, apiKey.id, "key-running", hash)).toEqual({ kind: "claimed" });
+    const retry = await send(app.tenant.workspaceKey, "key-running", CREATE_CONTACT, variables);
+    expect(retry.status).toBe(409);
+    expect(JSON.parse(retry.text).errors[0].extensions.code).toBe("IDEMPOTENCY_KEY_IN_USE");
+    expect(await app.db.prisma.contact.count({ where: { email: "running@example.com" } })).toBe(0);
+  });
+
+  it("is scoped to the API key: another key may use the same Idempotency-Key", async () => {
+    const input = { input: { email: "scoped@example.com" } };
+    const mine = await send(app.tenant.workspaceKey, "shared-key", CREATE_CONTACT, input);
+    const theirs = await send(app.stranger.workspaceKey, "shared-key", CREATE_CONTACT, input);
+    expect(JSON.parse(mine.text).data.createContact.__typename).toBe("CreateContactSuccess");
+    expect(JSON.parse(theirs.text).data.createContact.__typename).toBe("CreateContactSuccess");
+    expect(JSON.parse(theirs.text).data.createContact.contact.id).not.toBe(
+      JSON.parse(mine.text).data.createContact.contact.id,
+    );
+  });
+
+  it("works for upsertContact", async () => {
+    const input = { input: { phone: "+12125550888", firstName: "Una" } };
+    const first = await send(app.tenant.workspaceKey, "upsert-key", UPSERT, input);
+    expect(JSON.parse(first.text).data.upsertContact.created).toBe(true);
+    expect(await send(app.tenant.workspaceKey, "upsert-key", UPSERT, input)).toEqual(first);
+    // Without the header, the same upsert is simply an update.
+    const plain = await send(app.tenant.workspaceKey, null, UPSERT, input);
+    expect(JSON.parse(plain.text).data.upsertContact.created).toBe(false);
+  });
+
+  it("refuses an empty or over-long key (400)", async () => {
+    const tooLong = await send(app.tenant.workspaceKey, "k".repeat(256), CREATE_CONTACT, { input: {} });
+    expect(tooLong.status).toBe(400);
+    expect(JSON.parse(tooLong.text).errors[0].extensions.code).toBe("IDEMPOTENCY_KEY_INVALID");
+    const empty = await send(app.tenant.workspaceKey, "", CREATE_CONTACT, { input: {} });
+    expect(empty.status).toBe(400);
+    const longest = await send(app.tenant.workspaceKey, "k".repeat(255), CREATE_CONTACT, { input: {} });
+    expect(longest.status).toBe(200);
+  });
+
+  it("expires after 24 hours: expired keys are purged, and an expired key can be used again", async () => {
+    const input = { input: { email: "expiring@example.com" } };
+    await send(app.tenant.workspaceKey, "old-key", CREATE_CONTACT, input);
+    await app.db.prisma.idempotencyKey.updateMany({
+      where: { key: "old-key" },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
+    const reused = await send(app.tenant.workspaceKey, "old-key", CREATE_CONTACT, {
+      input: { email: "fresh@example.com" },
+    });
+    expect(JSON.parse(reused.text).data.createContact.__typename).toBe("CreateContactSuccess");
+    const stored = await app.db.prisma.idempotencyKey.findFirstOrThrow({ where: { key: "old-key" } });
+    expect(stored.expiresAt.getTime() - Date.now()).toBeGreaterThan(23 * 3600 * 1000);
+    await app.db.prisma.idempotencyKey.updateMany({
+      where: { key: "old-key" },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
+    expect(await purgeExpiredIdempotencyKeys(app.db.prisma)).toBe(1);
+    expect(await app.db.prisma.idempotencyKey.count({ where: { key: "old-key" } })).toBe(0);
+  });
+});

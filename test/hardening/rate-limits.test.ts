@@ -1,0 +1,116 @@
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createLogger } from "../../src/observability/logger.js";
+import { createRateLimiter, type RateLimiter } from "../../src/rate-limit.js";
+import { captureLogs } from "../support/http-server.js";
+import { CREATE_CONTACT, countRows, startTestApp, type TestApp } from "../support/test-app.js";
+
+const REDIS_URL = "redis://127.0.0.1:6379";
+const silent = createLogger("silent");
+
+let app: TestApp;
+let limiter: RateLimiter;
+beforeAll(async () => {
+  limiter = createRateLimiter({ write: { rate: 2, burst: 4 }, read: { rate: 5, burst: 5 } }, silent);
+  app = await startTestApp({ app: { rateLimiter: limiter } });
+});
+afterAll(async () => {
+  await app?.close();
+  await limiter?.close();
+});
+
+const create = (key: string, email: string) => app.graphql(key, CREATE_CONTACT, { input: { email } });
+const read = (key: string) => app.graphql(key, `{ contacts(first: 1) { totalCount } }`);
+
+describe("per-key write limits", () => {
+  it("serves the burst, then answers 429 with Retry-After and RATE_LIMITED, writing nothing", async () => {
+    const key = (await app.createApiKey({ workspaceId: app.tenant.workspaceId })).apiKey;
+    const responses = await Promise.all(Array.from({ length: 7 }, (_, i) => create(key, `burst${i}@example.com`)));
+    const served = responses.filter((response) => response.status === 200);
+    const limited = responses.filter((response) => response.status === 429);
+    expect(served).toHaveLength(4);
+    expect(limited).toHaveLength(3);
+    for (const response of limited) {
+      expect(Number(response.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+      expect(response.body).toEqual({
+        errors: [{ message: expect.stringMatching(/^Rate limit exceeded/), extensions: { code: "RATE_LIMITED" } }],
+      });
+    }
+    expect(await app.db.prisma.contact.count({ where: { email: { startsWith: "burst" } } })).toBe(4);
+  });
+
+  it("refills at the sustained rate", async () => {
+    const key = (await app.createApiKey({ workspaceId: app.tenant.workspaceId })).apiKey;
+    await Promise.all(Array.from({ length: 6 }, (_, i) => create(key, `refill${i}@example.com`)));
+    expect((await create(key, "refill-late@example.com")).status).toBe(429);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect((await create(key, "refill-after@example.com")).status).toBe(200);
+  });
+
+  it("keeps each key's bucket its own, and reads apart from writes", async () => {
+    const first = (await app.createApiKey({ workspaceId: app.tenant.workspaceId })).apiKey;
+    const second = (await app.createApiKey({ workspaceId: app.tenant.workspaceId })).apiKey;
+    await Promise.all(Array.from({ length: 6 }, (_, i) => create(first, `own${i}@example.com`)));
+    expect((await create(first, "own-late@example.com")).status).toBe(429);
+    expect((await create(second, "other-key@example.com")).status).toBe(200);
+    expect((await read(first)).status).toBe(200);
+  });
+
+  it("limits reads with their own bucket", async () => {
+    const key = (await app.createApiKey({ workspaceId: app.tenant.workspaceId })).apiKey;
+    const statuses = (await Promise.all(Array.from({ length: 8 }, () => read(key)))).map((r) => r.status);
+    expect(statuses.filter((status) => status === 200)).toHaveLength(5);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(3);
+  });
+
+  it("is off with a rate of 0", async () => {
+    const off = createRateLimiter({ write: { rate: 0, burst: 1 }, read: { rate: 0, burst: 1 } }, silent);
+    const decisions = await Promise.all(Array.from({ length: 50 }, () => off.consume("some-key", "write")));
+    expect(decisions.every((decision) => decision.allowed)).toBe(true);
+    await off.close();
+  });
+});
+
+describe("shared buckets in Redis", () => {
+  it("two replicas share one key's bucket", async () => {
+    const buckets = { write: { rate: 1, burst: 3 }, read: { rate: 0, burst: 1 } };
+    const replicaA = createRateLimiter(buckets, silent, REDIS_URL);
+    const replicaB = createRateLimiter(buckets, silent, REDIS_URL);
+    try {
+      const apiKeyId = `test-${randomBytes(8).toString("hex")}`;
+      // Let both connect: until then a replica fails open.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const decisions = [];
+      for (let i = 0; i < 6; i++) decisions.push(await (i % 2 ? replicaA : replicaB).consume(apiKeyId, "write"));
+      expect(decisions.filter((decision) => decision.allowed)).toHaveLength(3);
+      expect(decisions.at(-1)).toEqual({ allowed: false, retryAfterSeconds: expect.any(Number) });
+    } finally {
+      await replicaA.close();
+      await replicaB.close();
+    }
+  });
+
+  it("serves requests (fail open) and logs when Redis is unreachable, without crashing", async () => {
+    const logs = captureLogs();
+    const unreachable = createRateLimiter(
+      { write: { rate: 1, burst: 1 }, read: { rate: 1, burst: 1 } },
+      createLogger("warn", logs.stream),
+      "redis://127.0.0.1:1",
+    );
+    const redisApp = await startTestApp({ app: { rateLimiter: unreachable } });
+    try {
+      const before = await countRows(redisApp);
+      const responses = await Promise.all(
+        Array.from({ length: 5 }, (_, i) =>
+          redisApp.graphql(redisApp.tenant.workspaceKey, CREATE_CONTACT, { input: { email: `open${i}@example.com` } }),
+        ),
+      );
+      expect(responses.map((response) => response.status)).toEqual([200, 200, 200, 200, 200]);
+      expect((await countRows(redisApp)).contacts).toBe(before.contacts + 5);
+      expect(logs.lines.join("\n")).toMatch(/rate limiter store unavailable/);
+    } finally {
+      await redisApp.close();
+      await unreachable.close();
+    }
+  });
+});
