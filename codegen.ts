@@ -3,17 +3,49 @@ import { printSchema } from "graphql";
 import { schema } from "./src/schema/index.js";
 
 /**
- * `npm run codegen` writes the schema, sorted, to the committed schema.graphql, so every change to
- * the API shows up in review. test/schema.test.ts fails when that file is stale (it writes to the
- * path in SCHEMA_OUTPUT instead, to compare).
+ * `npm run codegen` writes, from the Pothos schema:
+ * - the schema, sorted, to the committed schema.graphql, so every change to the API shows up in review;
+ * - the typed documents of the client package (client/src/generated/, never edited by hand) for the
+ *   operations in client/src/operations/*.graphql.
+ *
+ * Both are checked for staleness: test/schema.test.ts writes the schema to the path in SCHEMA_OUTPUT
+ * instead (and then generates nothing else) to compare, and `.ci/run` runs `npm run codegen -- --check`,
+ * which fails when any generated file differs from what would be written.
  */
+const schemaOutput = process.env.SCHEMA_OUTPUT;
+
+/** JSONObject values the API accepts: `customFields` keys map to a string, number, boolean or null. */
+const JSON_OBJECT_INPUT = "Record<string, string | number | boolean | null>";
+
 const config: CodegenConfig = {
   schema: printSchema(schema),
   generates: {
-    [process.env.SCHEMA_OUTPUT ?? "schema.graphql"]: {
+    [schemaOutput ?? "schema.graphql"]: {
       plugins: ["schema-ast"],
       config: { sort: true, includeDirectives: false, commentDescriptions: false },
     },
+    ...(schemaOutput
+      ? {}
+      : {
+          "client/src/generated/": {
+            preset: "client",
+            documents: ["client/src/operations/*.graphql"],
+            presetConfig: { fragmentMasking: false, gqlTagName: "graphql" },
+            config: {
+              // Every scalar gets a precise type; an unmapped one fails generation instead of becoming `any`.
+              strictScalars: true,
+              scalars: {
+                ID: "string",
+                DateTime: "string",
+                JSONObject: { input: JSON_OBJECT_INPUT, output: "Record<string, unknown>" },
+              },
+              enumType: "string-literal",
+              useTypeImports: true,
+              // Imports end in .js, as Node's ESM resolution (and so tsc with NodeNext) requires.
+              emitLegacyCommonJSImports: false,
+            },
+          },
+        }),
   },
   silent: true,
 };

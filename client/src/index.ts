@@ -1,0 +1,13 @@
+/**
+ * @contacts-api/client: typed React hooks for the contacts API, on urql.
+ *
+ * The documents and their types are generated (`npm run codegen`) from schema.graphql and the
+ * operations in src/operations/*.graphql into src/generated/.
+ */
+export { type Client, type CombinedError, Provider } from "urql";
+export { type ContactsClientOptions, createContactsClient } from "./client.js";
+export * from "./generated/graphql.js";
+export * from "./hooks.js";
+export * as operations from "./operations.js";
+export { type ContactsVariables, type Operation, resultOf, run } from "./operations.js";
+export type * from "./results.js";
