@@ -4,6 +4,7 @@ import { GraphQLError } from "graphql";
 import { createYoga, maskError } from "graphql-yoga";
 import type { Config } from "./config.js";
 import { createContext, requireApiKeyForData } from "./context.js";
+import { createAuthenticator } from "./domain/access/api-keys.js";
 import { isDatabaseUnavailable } from "./domain/database-errors.js";
 import type { PrismaClient } from "./generated/prisma/client.js";
 import { graphiqlOptions } from "./graphiql.js";
@@ -14,7 +15,7 @@ import { useRequestRecord } from "./plugins/request-record.js";
 import type { RateLimiter } from "./rate-limit.js";
 import { schema } from "./schema/index.js";
 
-export type AppConfig = Pick<Config, "graphql" | "http">;
+export type AppConfig = Pick<Config, "graphql" | "http" | "apiKeyCacheTtlMs">;
 
 export interface AppOptions {
   prisma: PrismaClient;
@@ -33,9 +34,10 @@ const SERVICE_UNAVAILABLE = {
 /** The GraphQL application (GraphiQL at /graphql too). Used by the server and by tests (`yoga.fetch`). */
 export function createApp({ prisma, config, rateLimiter, demoApiKey = null }: AppOptions) {
   const { graphql: limits, http } = config;
+  const authenticate = createAuthenticator(prisma, config.apiKeyCacheTtlMs);
   return createYoga({
     schema,
-    context: ({ request }) => createContext(prisma, request),
+    context: ({ request }) => createContext(prisma, authenticate, request),
     plugins: [
       useRequestRecord(),
       // Refuses "simple" cross-site requests (a GET, or a form/text POST) that lack this header.

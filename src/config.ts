@@ -16,6 +16,8 @@ export interface Config {
   http: HttpConfig;
   graphql: GraphQLLimits;
   rateLimits: RateLimitConfig;
+  /** How long a valid API key is remembered; a revoked key keeps working at most this long. */
+  apiKeyCacheTtlMs: number;
   /** Shared store for rate limits across replicas; in memory when unset. */
   redisUrl: string | undefined;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
@@ -117,6 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         burst: integer(env, "RATE_LIMIT_READ_BURST", 100, 1, 1_000_000),
       },
     },
+    apiKeyCacheTtlMs: integer(env, "API_KEY_CACHE_TTL_MS", 5000, 0, 60_000),
     redisUrl: env.REDIS_URL?.trim() || undefined,
     logLevel,
     metricsEnabled: boolean(env, "METRICS_ENABLED", false),

@@ -1,7 +1,7 @@
 import type { FragmentDefinitionNode } from "graphql";
 import { GraphQLError, getOperationAST, Kind, type OperationDefinitionNode, type SelectionSetNode } from "graphql";
 import type { Plugin } from "graphql-yoga";
-import { authenticate, type Caller } from "./domain/access/api-keys.js";
+import type { Authenticator, Caller } from "./domain/access/api-keys.js";
 import type { PrismaClient } from "./generated/prisma/client.js";
 
 /** What every resolver gets: the database and who is calling (null: no valid key). */
@@ -10,8 +10,12 @@ export interface GraphQLContext {
   caller: Caller | null;
 }
 
-export async function createContext(prisma: PrismaClient, request: Request): Promise<GraphQLContext> {
-  return { prisma, caller: await authenticate(prisma, request.headers.get("authorization")) };
+export async function createContext(
+  prisma: PrismaClient,
+  authenticate: Authenticator,
+  request: Request,
+): Promise<GraphQLContext> {
+  return { prisma, caller: await authenticate(request.headers.get("authorization")) };
 }
 
 /** The caller of a field that reads or writes data; the plugin below has already refused a request without one. */

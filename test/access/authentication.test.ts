@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { revokeApiKey } from "../../src/domain/accounts.js";
-import { CREATE_CONTACT, countRows, startTestApp, type TestApp } from "../support/test-app.js";
+import { CREATE_CONTACT, countRows, defaultAppConfig, startTestApp, type TestApp } from "../support/test-app.js";
 
 let app: TestApp;
 beforeAll(async () => {
@@ -38,12 +38,38 @@ describe("API keys", () => {
     expect(response.status).toBe(401);
   });
 
-  it("refuses a revoked key, which worked before", async () => {
+  it("refuses a revoked key, which worked before, once the key cache has forgotten it", async () => {
+    const ttl = 400;
+    const cached = await startTestApp({ app: { config: { ...defaultAppConfig, apiKeyCacheTtlMs: ttl } } });
+    try {
+      const key = await cached.createApiKey({ workspaceId: cached.tenant.workspaceId });
+      const ok = await cached.graphql(key.apiKey, CREATE_CONTACT, { input: { email: "before-revoke@example.com" } });
+      expect(ok.body.data?.createContact.__typename).toBe("CreateContactSuccess");
+      await revokeApiKey(cached.db.prisma, key.apiKeyId);
+      await new Promise((resolve) => setTimeout(resolve, ttl + 100));
+      expectUnauthenticated(
+        await cached.graphql(key.apiKey, CREATE_CONTACT, { input: { email: "after@example.com" } }),
+      );
+    } finally {
+      await cached.close();
+    }
+  });
+
+  it("refuses a revoked key at once when the key cache is off", async () => {
+    const uncached = await startTestApp({ app: { config: { ...defaultAppConfig, apiKeyCacheTtlMs: 0 } } });
+    try {
+      const key = await uncached.createApiKey({ workspaceId: uncached.tenant.workspaceId });
+      expect((await uncached.graphql(key.apiKey, `{ workspaces { id } }`)).status).toBe(200);
+      await revokeApiKey(uncached.db.prisma, key.apiKeyId);
+      expectUnauthenticated(await uncached.graphql(key.apiKey, `{ workspaces { id } }`));
+    } finally {
+      await uncached.close();
+    }
+  });
+
+  it("serves a brand-new key at once, even after it was tried before it existed", async () => {
     const key = await app.createApiKey({ workspaceId: app.tenant.workspaceId });
-    const ok = await app.graphql(key.apiKey, CREATE_CONTACT, { input: { email: "before-revoke@example.com" } });
-    expect(ok.body.data?.createContact.__typename).toBe("CreateContactSuccess");
-    await revokeApiKey(app.db.prisma, key.apiKeyId);
-    expectUnauthenticated(await app.graphql(key.apiKey, CREATE_CONTACT, { input: { email: "after@example.com" } }));
+    expect((await app.graphql(key.apiKey, `{ workspaces { id } }`)).status).toBe(200);
   });
 
   it("refuses a query that hides a data field in a fragment", async () => {

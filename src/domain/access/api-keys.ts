@@ -51,3 +51,32 @@ export async function authenticate(prisma: PrismaClient, authorization: string |
   if (!apiKey || apiKey.revokedAt) return null;
   return { apiKeyId: apiKey.id, accountId: apiKey.accountId, workspaceId: apiKey.workspaceId };
 }
+
+export type Authenticator = (authorization: string | null) => Promise<Caller | null>;
+
+const MAX_CACHED_KEYS = 10_000;
+
+/**
+ * `authenticate` with a short per-process memory of valid keys, so a busy client costs no lookup
+ * per request. A revoked key keeps working for at most `cacheTtlMs` (0: no cache, every request
+ * looks the key up). Unknown keys are not remembered, so a new key works at once.
+ */
+export function createAuthenticator(prisma: PrismaClient, cacheTtlMs: number): Authenticator {
+  if (cacheTtlMs <= 0) return (authorization) => authenticate(prisma, authorization);
+  const cache = new Map<string, { caller: Caller; expiresAt: number }>();
+  return async (authorization) => {
+    const now = Date.now();
+    const cached = authorization ? cache.get(authorization) : undefined;
+    if (cached && cached.expiresAt > now) return cached.caller;
+    const caller = await authenticate(prisma, authorization);
+    if (authorization) {
+      cache.delete(authorization);
+      if (caller) {
+        // Oldest first: Map keeps insertion order.
+        if (cache.size >= MAX_CACHED_KEYS) cache.delete(cache.keys().next().value as string);
+        cache.set(authorization, { caller, expiresAt: now + cacheTtlMs });
+      }
+    }
+    return caller;
+  };
+}
