@@ -358,6 +358,8 @@ describe("createContact: statements per create", () => {
         expect(response.body.data?.createContact.__typename).toBe("CreateContactSuccess");
         return log.length;
       };
+      // The first request also looks the API key up (then it is cached): leave it out of the comparison.
+      await statementsFor({ email: "warm-up@example.com" });
       const small = await statementsFor({ email: "one@example.com", tags: ["a"], customFields: { A: 1 } });
       const large = await statementsFor({
         email: "two@example.com",
@@ -365,6 +367,8 @@ describe("createContact: statements per create", () => {
         customFields: { A: 1, B: "two" },
       });
       expect(large).toBe(small);
+      // The workspace with its custom variables, then the one insert statement.
+      expect(small).toBe(2);
     } finally {
       await logged.close();
     }
