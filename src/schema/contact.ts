@@ -63,7 +63,7 @@ const ContactConnection = builder.connectionObject(
     fields: (t) => ({
       totalCount: t.int({
         description: "How many contacts match, over all pages.",
-        resolve: (connection) => (connection as unknown as { totalCount: number }).totalCount,
+        resolve: (connection) => (connection as unknown as { totalCount: () => Promise<number> }).totalCount(),
       }),
     }),
   },

@@ -28,7 +28,8 @@ export interface ListContactsArgs {
 export interface ContactPage {
   contacts: { contact: ContactRecord; cursor: string }[];
   hasNextPage: boolean;
-  totalCount: number;
+  /** Counted only when asked for: a count over a large workspace costs more than the page. */
+  totalCount: () => Promise<number>;
 }
 
 /** A cursor names a position in the newest-first order: (createdAt, id), which is unique. */
@@ -64,7 +65,7 @@ export async function listContacts(prisma: PrismaClient, caller: Caller, args: L
   const pageSize = Math.min(Math.max(args.first ?? DEFAULT_PAGE_SIZE, 0), MAX_PAGE_SIZE);
   const conditions: Prisma.ContactWhereInput[] = [visibleContactWhere(caller)];
   if (args.workspaceId != null) {
-    if (!isUuid(args.workspaceId)) return { contacts: [], hasNextPage: false, totalCount: 0 };
+    if (!isUuid(args.workspaceId)) return { contacts: [], hasNextPage: false, totalCount: async () => 0 };
     conditions.push({ workspaceId: args.workspaceId.toLowerCase() });
   }
   const filter = args.filter ?? {};
@@ -91,16 +92,19 @@ export async function listContacts(prisma: PrismaClient, caller: Caller, args: L
         ],
       }
     : where;
-  const [rows, totalCount] = await Promise.all([
+  const rows =
     pageSize === 0
-      ? Promise.resolve([])
-      : findContactRecords(prisma, {
+      ? []
+      : await findContactRecords(prisma, {
           where: pageWhere,
           orderBy: [{ createdAt: "desc" }, { id: "desc" }],
           take: pageSize + 1,
-        }),
-    prisma.contact.count({ where }),
-  ]);
+        });
+  let count: Promise<number> | undefined;
+  const totalCount = () => {
+    count ??= prisma.contact.count({ where });
+    return count;
+  };
   const contacts = rows.slice(0, pageSize).map((contact) => ({ contact, cursor: encodeCursor(contact) }));
   return { contacts, hasNextPage: rows.length > pageSize, totalCount };
 }
