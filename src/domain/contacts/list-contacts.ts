@@ -41,7 +41,13 @@ function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   try {
     const [createdAt, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
     const date = new Date(createdAt);
-    if (typeof createdAt === "string" && !Number.isNaN(date.getTime()) && typeof id === "string" && isUuid(id)) {
+    // Only what encodeCursor writes: a plain ISO instant (years 0000-9999, which PostgreSQL can hold).
+    const isOurInstant =
+      typeof createdAt === "string" &&
+      /^\d{4}-/.test(createdAt) &&
+      !Number.isNaN(date.getTime()) &&
+      date.toISOString() === createdAt;
+    if (isOurInstant && typeof id === "string" && isUuid(id)) {
       return { createdAt: date, id };
     }
   } catch {
