@@ -1,10 +1,10 @@
 import type { PrismaClient } from "../generated/prisma/client.js";
 import type { Caller } from "./access/api-keys.js";
-import { isUuid, targetWorkspaceId, workspaceWhere } from "./access/workspace-access.js";
+import { isUuid, readScope, targetWorkspaceId, workspaceWhere } from "./access/workspace-access.js";
 import { violatedUniqueIndex } from "./database-errors.js";
 import { CustomVariableConflictError, ForbiddenError, NotFoundError } from "./errors.js";
 import { MAX_NAME_LENGTH } from "./rules/names.js";
-import { compareNames } from "./rules/tags.js";
+import { sortByNameAcrossWorkspaces } from "./rules/tags.js";
 import { IssueCollector } from "./validation.js";
 
 export interface CustomVariableRecord {
@@ -125,13 +125,7 @@ export async function listCustomVariables(
   caller: Caller,
   workspaceId: string | null | undefined,
 ): Promise<CustomVariableRecord[]> {
-  if (workspaceId != null && !isUuid(workspaceId)) return [];
-  const variables = await prisma.customVariable.findMany({
-    where: {
-      workspace: workspaceWhere(caller),
-      ...(workspaceId != null ? { workspaceId: workspaceId.toLowerCase() } : {}),
-    },
-    select: RECORD,
-  });
-  return variables.sort((a, b) => compareNames(a.name, b.name) || a.workspaceId.localeCompare(b.workspaceId));
+  const scope = readScope(caller, workspaceId);
+  if (!scope) return [];
+  return sortByNameAcrossWorkspaces(await prisma.customVariable.findMany({ where: scope, select: RECORD }));
 }

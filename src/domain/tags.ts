@@ -1,7 +1,7 @@
 import type { PrismaClient } from "../generated/prisma/client.js";
 import type { Caller } from "./access/api-keys.js";
-import { isUuid, workspaceWhere } from "./access/workspace-access.js";
-import { compareNames } from "./rules/tags.js";
+import { readScope } from "./access/workspace-access.js";
+import { sortByNameAcrossWorkspaces } from "./rules/tags.js";
 
 export interface TagRecord {
   id: string;
@@ -15,13 +15,8 @@ export async function listTags(
   caller: Caller,
   workspaceId: string | null | undefined,
 ): Promise<TagRecord[]> {
-  if (workspaceId != null && !isUuid(workspaceId)) return [];
-  const tags = await prisma.tag.findMany({
-    where: {
-      workspace: workspaceWhere(caller),
-      ...(workspaceId != null ? { workspaceId: workspaceId.toLowerCase() } : {}),
-    },
-    select: { id: true, workspaceId: true, name: true },
-  });
-  return tags.sort((a, b) => compareNames(a.name, b.name) || a.workspaceId.localeCompare(b.workspaceId));
+  const scope = readScope(caller, workspaceId);
+  if (!scope) return [];
+  const tags = await prisma.tag.findMany({ where: scope, select: { id: true, workspaceId: true, name: true } });
+  return sortByNameAcrossWorkspaces(tags);
 }

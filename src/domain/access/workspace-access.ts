@@ -44,3 +44,16 @@ export function visibleContactWhere(caller: Caller): Prisma.ContactWhereInput {
     ? { workspaceId: caller.workspaceId, deletedAt: null }
     : { workspace: { accountId: caller.accountId }, deletedAt: null };
 }
+
+/**
+ * What a read of per-workspace data (tags, custom variables) may see: the caller's workspaces, or
+ * the one it names. Null when the named workspace is malformed: the read is then simply empty.
+ */
+export function readScope(
+  caller: Caller,
+  workspaceId: string | null | undefined,
+): { workspace: Prisma.WorkspaceWhereInput; workspaceId?: string } | null {
+  if (workspaceId == null) return { workspace: workspaceWhere(caller) };
+  if (!isUuid(workspaceId)) return null;
+  return { workspace: workspaceWhere(caller), workspaceId: workspaceId.toLowerCase() };
+}

@@ -38,3 +38,8 @@ export function compareNames(a: string, b: string): number {
 export function sortByName<T extends { name: string }>(items: readonly T[]): T[] {
   return [...items].sort((a, b) => compareNames(a.name, b.name));
 }
+
+/** Items of several workspaces: by name, then by workspace so that equal names keep one order. */
+export function sortByNameAcrossWorkspaces<T extends { name: string; workspaceId: string }>(items: readonly T[]): T[] {
+  return [...items].sort((a, b) => compareNames(a.name, b.name) || a.workspaceId.localeCompare(b.workspaceId));
+}
