@@ -1,0 +1,358 @@
+/**
+ * What a run leaves behind: bench/results/<time>-<storage>.json (every number), and from the
+ * latest complete run of each storage, BENCHMARKS.md (the tables) and bench/chart.svg
+ * (throughput against concurrency, ours and the floor).
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { DatabaseFacts, Storage } from "./database.js";
+import type { SideResult } from "./stats.js";
+import { SCENARIO_TITLES, SCENARIOS, type Scenario } from "./workload.js";
+
+export interface CellResult {
+  scenario: Scenario;
+  concurrency: number;
+  ours: SideResult;
+  floor: SideResult;
+  /** Ours ÷ floor, successful requests per second. */
+  ratio: number | null;
+  warmupFailures: { ours: number; floor: number };
+}
+
+export interface RunResult {
+  format: 1;
+  storage: Storage;
+  startedAt: string;
+  finishedAt: string;
+  wallSeconds: number;
+  command: string;
+  /** Quick, or fewer scenarios or concurrencies than the full run: not shown in BENCHMARKS.md. */
+  partial: boolean;
+  settings: {
+    warmupSeconds: number;
+    durationSeconds: number;
+    concurrencies: number[];
+    scenarios: Scenario[];
+    /** Environment given to the server on top of the harness's own (NODE_ENV, PORT, HOST, DATABASE_URL). */
+    serverEnv: Record<string, string>;
+    data: string;
+  };
+  machine: {
+    cpus: number;
+    cpuModel: string;
+    memoryGiB: number;
+    os: string;
+    node: string;
+    database: DatabaseFacts;
+    /** One-minute load average: above the number of cores, other work competed with the run. */
+    loadAverage: { atStart: number; atEnd: number };
+  };
+  server: {
+    lifetimePeakRssMb: number | null;
+    logErrorCount: number;
+    logErrorSamples: string[];
+  };
+  /** Rows in the whole database after the run (all workspaces, ours and the floor's writes). */
+  rowsAtEnd: Record<string, number>;
+  cells: CellResult[];
+}
+
+export const ROOT = fileURLToPath(new URL("..", import.meta.url));
+export const RESULTS_DIRECTORY = fileURLToPath(new URL("./results/", import.meta.url));
+const BENCHMARKS_FILE = fileURLToPath(new URL("../BENCHMARKS.md", import.meta.url));
+const CHART_FILE = fileURLToPath(new URL("./chart.svg", import.meta.url));
+
+export const STORAGE_TITLES: Record<Storage, string> = { postgres: "PostgreSQL", pglite: "PGlite (embedded)" };
+
+export function resultFileName(result: RunResult): string {
+  const stamp = result.startedAt.replace(/:/g, "-").replace(/\.\d+Z$/, "Z");
+  return `${stamp}-${result.storage}${result.partial ? "-partial" : ""}.json`;
+}
+
+/** Writes the run's JSON, formatted as the repository's formatter wants it (so lint stays green). */
+export function writeResult(result: RunResult): string {
+  mkdirSync(RESULTS_DIRECTORY, { recursive: true });
+  const file = `${RESULTS_DIRECTORY}${resultFileName(result)}`;
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  const biome = `${ROOT}node_modules/.bin/biome`;
+  if (existsSync(biome)) spawnSync(biome, ["format", "--write", file], { cwd: ROOT, stdio: "ignore" });
+  return file;
+}
+
+/** The latest complete run of each storage found in bench/results. */
+export function latestResults(): Partial<Record<Storage, RunResult>> {
+  if (!existsSync(RESULTS_DIRECTORY)) return {};
+  const latest: Partial<Record<Storage, RunResult>> = {};
+  for (const name of readdirSync(RESULTS_DIRECTORY)
+    .filter((file) => file.endsWith(".json"))
+    .sort()) {
+    try {
+      const result = JSON.parse(readFileSync(`${RESULTS_DIRECTORY}${name}`, "utf8")) as RunResult;
+      if (result.format === 1 && !result.partial) latest[result.storage] = result;
+    } catch {
+      // not one of ours
+    }
+  }
+  return latest;
+}
+
+const number = (value: number) =>
+  value >= 100 ? Math.round(value).toLocaleString("en-US") : value.toFixed(value >= 10 ? 1 : 2);
+const ms = (value: number) => (value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2));
+
+function failures(side: SideResult): string {
+  if (side.failureCount === 0) return "0";
+  const parts = [
+    ...Object.entries(side.failures.httpStatus).map(([status, count]) => `${count}×HTTP ${status}`),
+    side.failures.graphqlErrors ? `${side.failures.graphqlErrors} GraphQL errors` : "",
+    side.failures.typedFailures ? `${side.failures.typedFailures} typed failures` : "",
+    side.failures.wrongResults ? `${side.failures.wrongResults} wrong results` : "",
+    side.failures.transportErrors ? `${side.failures.transportErrors} errors` : "",
+  ];
+  return `**${parts.filter(Boolean).join(", ")}**`;
+}
+
+export function markdownTable(result: RunResult): string {
+  const rows = [
+    "| Scenario | Concurrency | Ours req/s | Floor req/s | **Ours ÷ floor** | Ours p50 / p99 ms | Floor p50 / p99 ms | Server peak RSS MB | Server CPU | Failures ours / floor |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+  ];
+  for (const cell of result.cells) {
+    rows.push(
+      [
+        "",
+        SCENARIO_TITLES[cell.scenario],
+        cell.concurrency,
+        number(cell.ours.throughput),
+        number(cell.floor.throughput),
+        cell.ratio === null ? "n/a" : `**${cell.ratio.toFixed(2)}**`,
+        `${ms(cell.ours.latencyMs.p50)} / ${ms(cell.ours.latencyMs.p99)}`,
+        `${ms(cell.floor.latencyMs.p50)} / ${ms(cell.floor.latencyMs.p99)}`,
+        cell.ours.serverPeakRssMb ?? "n/a",
+        cell.ours.serverCpuPercent === null || cell.ours.serverCpuPercent === undefined
+          ? "n/a"
+          : `${cell.ours.serverCpuPercent}%`,
+        `${failures(cell.ours)} / ${failures(cell.floor)}`,
+        "",
+      ].join(" | "),
+    );
+  }
+  return rows.join("\n").replace(/^ \| /gm, "| ").replace(/ \| $/gm, " |");
+}
+
+function describeRun(result: RunResult): string {
+  const { machine, settings, server } = result;
+  const db = machine.database;
+  const env = Object.entries(settings.serverEnv)
+    .map(([key, value]) => `${key}=${value}`)
+    .join(" ");
+  const lines = [
+    `Run ${result.startedAt.replace("T", " ").replace(/\.\d+Z$/, " UTC")}, ${result.wallSeconds} s wall time, command \`${result.command}\`.`,
+    "",
+    `- Machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB memory, ${machine.os}, Node.js ${machine.node}; load average ${machine.loadAverage.atStart} at the start${machine.loadAverage.atStart > machine.cpus ? " (**busy: other work competed with this run**)" : ""}, ${machine.loadAverage.atEnd} at the end (the run's own included).`,
+    `- Database: ${db.version.split(" on ")[0]} (fsync=${db.fsync}, synchronous_commit=${db.synchronousCommit}, default isolation ${db.defaultTransactionIsolation}).`,
+    `- Each cell: ${settings.warmupSeconds} s warm-up, then ${settings.durationSeconds} s measured, for ours and then for the floor. ${settings.data}`,
+    `- Rows in the server's database at the end (every workspace; ${result.storage === "postgres" ? "the floor wrote to the same database" : "the floor wrote to its own copy"}): ${Object.entries(
+      result.rowsAtEnd ?? {},
+    )
+      .map(([table, count]) => `${table} ${count.toLocaleString("en-US")}`)
+      .join(", ")}.`,
+    `- Server: \`npm start\`'s entry with NODE_ENV=production${env ? `, plus ${env}` : ""}; peak RSS over the whole run ${server.lifetimePeakRssMb ?? "n/a"} MB; ${server.logErrorCount} error lines in its log.`,
+  ];
+  return lines.join("\n");
+}
+
+function ratioSummary(result: RunResult): string {
+  return SCENARIOS.map((scenario) => {
+    const ratios = result.cells
+      .filter((cell) => cell.scenario === scenario)
+      .map((cell) => `${cell.ratio === null ? "n/a" : cell.ratio.toFixed(2)} at ${cell.concurrency}`);
+    return ratios.length ? `${scenario} ${ratios.join(", ")}` : "";
+  })
+    .filter(Boolean)
+    .join("; ");
+}
+
+export function writeBenchmarksMarkdown(latest: Partial<Record<Storage, RunResult>>): void {
+  const sections = (["postgres", "pglite"] as const).flatMap((storage) => {
+    const result = latest[storage];
+    if (!result) return [];
+    return [
+      `## ${STORAGE_TITLES[storage]}`,
+      "",
+      describeRun(result),
+      "",
+      markdownTable(result),
+      "",
+      `Ours ÷ floor: ${ratioSummary(result)}.`,
+      "",
+    ];
+  });
+  const text = [
+    "# Benchmarks",
+    "",
+    "<!-- Written by `npm run bench` (bench/run.ts) from the latest complete run in bench/results/: rerun it rather than editing. -->",
+    "",
+    "The API's throughput and latency against **the floor**: the same work sent straight through the",
+    "database driver at the same concurrency, one SQL statement per request, without HTTP, GraphQL,",
+    "validation or the ORM. **Ours ÷ floor** is the share of the database's own speed that the server",
+    "reaches. Numbers belong to the machine they were measured on: compare ratios, not raw rates,",
+    "across machines.",
+    "",
+    "![Throughput against concurrency, ours and the floor](bench/chart.svg)",
+    "",
+    ...sections,
+    "## What is measured",
+    "",
+    "- **createContact**: first and last name, a unique email and E.164 phone per request (several US area",
+    "  codes and London, all `isPossible`), three tags (two shared, one new per request) and two custom",
+    "  values; the timezone is derived from the phone. Floor: one CTE statement that upserts the tags,",
+    "  inserts the contact, links the tags, writes the values and returns the contact.",
+    "- **upsertContact, update path**: each request matches one of 10,000 seeded contacts by phone (with",
+    "  its own email), overwrites the names and both custom values and adds two tags (one new). A response",
+    "  with `created: true` counts as a failure. Floor: one statement that finds the contact by phone",
+    "  (else email), updates it, adds the tags, upserts the values and returns it with all its tags and values.",
+    "- **contacts(first: 50)**: the newest 50 contacts, with tags and custom values, of a workspace of",
+    "  10,000 contacts (three of twenty tags and two values each); `totalCount` is not asked for. Floor: one",
+    "  query returning 51 rows with tags and values as JSON.",
+    "- Ours is driven by autocannon over loopback HTTP, one connection per concurrent client, every",
+    "  request built on the spot and every response read: HTTP errors, GraphQL errors, typed failures",
+    "  (`ValidationError`, `ConflictError`, …) and wrong results are counted as failures, not throughput.",
+    "  The floor runs in the harness process on a `pg` pool as large as the concurrency (PGlite: a",
+    "  copy of the same seeded data directory, opened in the harness, one session).",
+    "- Latency percentiles are exact (nearest rank over every request of the measured window), the same",
+    "  computation for both sides. Peak RSS and CPU are the server process's, sampled every 100 ms",
+    "  from /proc during the measured window (CPU: % of one core).",
+    "- Fair play: the database keeps its durability settings (shown above), every rule and uniqueness",
+    "  check of the contract runs, and nothing is cached between requests. The server's rate limits are",
+    "  turned off through their environment variables, as the benchmark measures capacity.",
+    "",
+    "## Running it",
+    "",
+    "```sh",
+    "npm run bench                  # PostgreSQL: a fresh database on DATABASE_URL's server (default 127.0.0.1:5432), dropped afterwards",
+    "npm run bench -- --pglite      # embedded PGlite in a temporary directory",
+    "npm run bench -- --quick       # a smoke run (1 s warm-up, 2 s per cell): not written to this file",
+    "npm run bench -- --help        # every option",
+    "```",
+    "",
+  ].join("\n");
+  writeFileSync(BENCHMARKS_FILE, text);
+}
+
+const escapeXml = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
+/** A hand-written SVG: one panel per scenario, throughput (log scale) against concurrency. */
+export function writeChart(latest: Partial<Record<Storage, RunResult>>): void {
+  const series: { label: string; color: string; dashed: boolean; points: Map<string, number> }[] = [];
+  const colors: Record<Storage, string> = { postgres: "#1f5fa8", pglite: "#d9661f" };
+  for (const storage of ["postgres", "pglite"] as const) {
+    const result = latest[storage];
+    if (!result) continue;
+    for (const side of ["ours", "floor"] as const) {
+      series.push({
+        label: `${STORAGE_TITLES[storage]}: ${side === "ours" ? "ours (HTTP + GraphQL)" : "floor (driver, one statement)"}`,
+        color: colors[storage],
+        dashed: side === "floor",
+        points: new Map(result.cells.map((cell) => [`${cell.scenario}/${cell.concurrency}`, cell[side].throughput])),
+      });
+    }
+  }
+  const concurrencies = [
+    ...new Set(Object.values(latest).flatMap((result) => result?.cells.map((cell) => cell.concurrency) ?? [])),
+  ].sort((a, b) => a - b);
+  const values = series.flatMap((line) => [...line.points.values()]).filter((value) => value > 0);
+  const low = 10 ** Math.floor(Math.log10(Math.min(...values, 10)));
+  const high = 10 ** Math.ceil(Math.log10(Math.max(...values, 100)));
+
+  const storages = (["postgres", "pglite"] as const).filter((storage) => latest[storage]);
+  const panelWidth = 290;
+  const panelHeight = 240;
+  const top = 84;
+  const left = 64;
+  const gap = 62;
+  const width = left + SCENARIOS.length * panelWidth + (SCENARIOS.length - 1) * gap + 24;
+  const ratioTop = top + panelHeight + 52;
+  const legendTop = ratioTop + storages.length * 16 + 26;
+  const height = legendTop + Math.ceil(series.length / 2) * 22 + 10;
+  const y = (value: number) =>
+    top + panelHeight - ((Math.log10(value) - Math.log10(low)) / (Math.log10(high) - Math.log10(low))) * panelHeight;
+  const parts: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="Helvetica, Arial, sans-serif" font-size="12" role="img" aria-labelledby="chart-title">`,
+    `<title id="chart-title">Throughput against concurrency of the contacts API (ours) and of the database driver alone (the floor), per scenario</title>`,
+    `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
+    `<text x="${left}" y="24" font-size="16" font-weight="bold">Throughput against concurrency: ours and the floor</text>`,
+    `<text x="${left}" y="44" fill="#555">Successful requests per second (log scale). Below each axis: ours ÷ floor at that concurrency. ${escapeXml(
+      storages
+        .map((storage) => `${STORAGE_TITLES[storage]}: run of ${latest[storage]?.startedAt.slice(0, 10)}`)
+        .join(", "),
+    )}.</text>`,
+  ];
+  SCENARIOS.forEach((scenario, index) => {
+    const x0 = left + index * (panelWidth + gap);
+    const x = (i: number) => x0 + 30 + (i * (panelWidth - 60)) / Math.max(1, concurrencies.length - 1);
+    parts.push(`<rect x="${x0}" y="${top}" width="${panelWidth}" height="${panelHeight}" fill="none" stroke="#999"/>`);
+    parts.push(
+      `<text x="${x0 + panelWidth / 2}" y="${top - 8}" text-anchor="middle" font-weight="bold">${escapeXml(SCENARIO_TITLES[scenario])}</text>`,
+    );
+    for (let decade = low; decade <= high; decade *= 10) {
+      for (const step of [1, 2, 5]) {
+        const value = decade * step;
+        if (value > high) break;
+        const yy = y(value).toFixed(1);
+        parts.push(
+          `<line x1="${x0}" x2="${x0 + panelWidth}" y1="${yy}" y2="${yy}" stroke="${step === 1 ? "#ccc" : "#eee"}"/>`,
+          `<text x="${x0 - 4}" y="${Number(yy) + 4}" text-anchor="end" fill="${step === 1 ? "#444" : "#999"}" font-size="10">${value.toLocaleString("en-US")}</text>`,
+        );
+      }
+    }
+    concurrencies.forEach((concurrency, i) => {
+      parts.push(
+        `<text x="${x(i)}" y="${top + panelHeight + 16}" text-anchor="middle" fill="#555">${concurrency}</text>`,
+      );
+      storages.forEach((storage, row) => {
+        const cell = latest[storage]?.cells.find((c) => c.scenario === scenario && c.concurrency === concurrency);
+        if (!cell || cell.ratio === null) return;
+        parts.push(
+          `<text x="${x(i)}" y="${ratioTop + row * 16}" text-anchor="middle" fill="${colors[storage]}" font-weight="bold">×${cell.ratio.toFixed(2)}</text>`,
+        );
+      });
+    });
+    parts.push(
+      `<text x="${x0 + panelWidth / 2}" y="${top + panelHeight + 32}" text-anchor="middle" fill="#555">concurrent clients</text>`,
+    );
+    for (const line of series) {
+      const points = concurrencies.flatMap((concurrency, i) => {
+        const value = line.points.get(`${scenario}/${concurrency}`);
+        return value && value > 0 ? [[x(i), y(value)] as const] : [];
+      });
+      if (points.length === 0) continue;
+      parts.push(
+        `<polyline fill="none" stroke="${line.color}" stroke-width="2"${line.dashed ? ' stroke-dasharray="6 4"' : ""} points="${points.map(([px, py]) => `${px.toFixed(1)},${py.toFixed(1)}`).join(" ")}"/>`,
+      );
+      for (const [px, py] of points) {
+        parts.push(
+          line.dashed
+            ? `<rect x="${(px - 3.5).toFixed(1)}" y="${(py - 3.5).toFixed(1)}" width="7" height="7" fill="#fff" stroke="${line.color}" stroke-width="1.5"/>`
+            : `<circle cx="${px.toFixed(1)}" cy="${py.toFixed(1)}" r="4" fill="${line.color}"/>`,
+        );
+      }
+    }
+  });
+  storages.forEach((storage, row) => {
+    parts.push(
+      `<text x="${left - 8}" y="${ratioTop + row * 16}" text-anchor="end" fill="${colors[storage]}" font-size="10">${storage === "postgres" ? "PG" : "PGlite"}</text>`,
+    );
+  });
+  series.forEach((line, i) => {
+    const lx = left + (i % 2) * 440;
+    const ly = legendTop + Math.floor(i / 2) * 22;
+    parts.push(
+      `<line x1="${lx}" x2="${lx + 36}" y1="${ly}" y2="${ly}" stroke="${line.color}" stroke-width="2"${line.dashed ? ' stroke-dasharray="6 4"' : ""}/>`,
+      `<text x="${lx + 44}" y="${ly + 4}">${escapeXml(line.label)}</text>`,
+    );
+  });
+  parts.push("</svg>", "");
+  writeFileSync(CHART_FILE, parts.join("\n"));
+}

@@ -1,0 +1,397 @@
+/**
+ * `npm run bench`: the API against the floor, on PostgreSQL (default) or embedded PGlite (--pglite).
+ * Creates a fresh database, seeds it, starts the server as `npm start` does (NODE_ENV=production),
+ * and for each scenario and concurrency drives the server with autocannon and then the floor
+ * through the driver, each after a warm-up and for a fixed time. Writes bench/results/<time>-<storage>.json,
+ * BENCHMARKS.md and bench/chart.svg. The server is stopped and the database removed however the run ends.
+ */
+import { readFileSync, rmSync } from "node:fs";
+import { cpus, loadavg, release, tmpdir, totalmem, type } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { parseE164Phone } from "../src/domain/rules/phone.js";
+import { IssueCollector } from "../src/domain/validation.js";
+import {
+  type BenchDatabase,
+  createPGliteDatabase,
+  createPostgresDatabase,
+  DEFAULT_POSTGRES_URL,
+  type Storage,
+} from "./database.js";
+import { floorOperation, runFloor } from "./floor.js";
+import { runOurs } from "./ours.js";
+import {
+  type CellResult,
+  latestResults,
+  markdownTable,
+  type RunResult,
+  STORAGE_TITLES,
+  writeBenchmarksMarkdown,
+  writeChart,
+  writeResult,
+} from "./report.js";
+import { createWorkspaces, seedData, type Workspaces } from "./seed.js";
+import { ProcessSampler, type RunningServer, startServer } from "./server.js";
+import {
+  Counter,
+  judgeResponse,
+  LIST_CONTACTS,
+  requestBody,
+  SCENARIOS,
+  type Scenario,
+  UPSERT_CONTACTS,
+  uniquePhone,
+} from "./workload.js";
+
+const DEFAULT_CONCURRENCIES = [1, 16, 64];
+
+const HELP = `Usage: npm run bench [-- options]
+
+  --pglite                 embedded PGlite (a temporary data directory) instead of PostgreSQL
+  --quick                  1 s warm-up and 2 s per cell: a smoke run, not written to BENCHMARKS.md
+  --warmup <seconds>       warm-up per cell (default 2)
+  --duration <seconds>     measured time per cell (default 6)
+  --concurrency <list>     e.g. 1,16,64 (default); another list makes a partial run
+  --scenario <list>        create,upsert,list (default); another list makes a partial run
+  --server-env KEY=VALUE   extra environment for the server (repeatable), e.g. DATABASE_POOL_SIZE=20
+  --keep-log               keep the server's log file
+  --report                 only rewrite BENCHMARKS.md and bench/chart.svg from bench/results
+
+PostgreSQL: DATABASE_URL names the server and a database to connect to first (default
+${DEFAULT_POSTGRES_URL}); the benchmark creates contacts_bench_<time> there and drops it at the end.`;
+
+/** Rate limits are the product's defence, not its capacity: the benchmark turns them off. */
+const DEFAULT_SERVER_ENV: Record<string, string> = { RATE_LIMIT_WRITE_RATE: "0", RATE_LIMIT_READ_RATE: "0" };
+
+function parseOptions(argv: string[]) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      pglite: { type: "boolean", default: false },
+      quick: { type: "boolean", default: false },
+      warmup: { type: "string" },
+      duration: { type: "string" },
+      concurrency: { type: "string" },
+      scenario: { type: "string" },
+      "server-env": { type: "string", multiple: true },
+      "keep-log": { type: "boolean", default: false },
+      report: { type: "boolean", default: false },
+      help: { type: "boolean", default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(HELP);
+    process.exit(0);
+  }
+  if (values.report) {
+    const latest = latestResults();
+    writeBenchmarksMarkdown(latest);
+    writeChart(latest);
+    console.log(`Rewrote BENCHMARKS.md and bench/chart.svg from: ${Object.keys(latest).join(", ") || "no results"}`);
+    process.exit(0);
+  }
+  const seconds = (raw: string | undefined, fallback: number, name: string) => {
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value < 0 || value > 600) throw new Error(`--${name} must be 0 to 600 seconds`);
+    return value;
+  };
+  const concurrencies = values.concurrency
+    ? values.concurrency.split(",").map((part) => {
+        const value = Number(part);
+        if (!Number.isInteger(value) || value < 1 || value > 512) throw new Error(`bad concurrency: ${part}`);
+        return value;
+      })
+    : DEFAULT_CONCURRENCIES;
+  const scenarios = values.scenario
+    ? values.scenario.split(",").map((part) => {
+        if (!SCENARIOS.includes(part as Scenario)) throw new Error(`unknown scenario: ${part}`);
+        return part as Scenario;
+      })
+    : [...SCENARIOS];
+  const serverEnv = { ...DEFAULT_SERVER_ENV };
+  for (const pair of values["server-env"] ?? []) {
+    const match = pair.match(/^([A-Z_][A-Z0-9_]*)=(.*)$/);
+    if (!match?.[1]) throw new Error(`--server-env wants KEY=VALUE, got ${pair}`);
+    serverEnv[match[1]] = match[2] ?? "";
+  }
+  const partial =
+    values.quick ||
+    concurrencies.join(",") !== DEFAULT_CONCURRENCIES.join(",") ||
+    scenarios.join(",") !== SCENARIOS.join(",");
+  return {
+    storage: (values.pglite ? "pglite" : "postgres") as Storage,
+    warmupSeconds: seconds(values.warmup, values.quick ? 1 : 2, "warmup"),
+    durationSeconds: seconds(values.duration, values.quick ? 2 : 6, "duration"),
+    concurrencies,
+    scenarios,
+    serverEnv,
+    partial,
+    keepLog: values["keep-log"],
+    command: `npm run bench${argv.length ? ` -- ${argv.join(" ")}` : ""}`,
+  };
+}
+
+type Options = ReturnType<typeof parseOptions>;
+
+/** Every number the run will use must pass the server's own phone rule. */
+function checkPhones(): void {
+  for (const n of [0, 1, 7, 8, 999, 123_456, 1_000_000, 5_000_000]) {
+    const phone = uniquePhone(n);
+    const issues = new IssueCollector();
+    if (!parseE164Phone(phone, "phone", issues))
+      throw new Error(`generated phone ${phone} is not a possible E.164 number`);
+  }
+}
+
+/** One request of each scenario, and one floor statement, before any clock starts: a broken setup fails here. */
+async function preflight(
+  server: RunningServer,
+  db: BenchDatabase,
+  workspaces: Workspaces,
+  scenarios: Scenario[],
+  counter: Counter,
+): Promise<void> {
+  for (const scenario of scenarios) {
+    const response = await fetch(`http://127.0.0.1:${server.port}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${workspaces[scenario].apiKey}` },
+      body: requestBody(scenario, counter),
+    });
+    const body = await response.text();
+    const outcome = response.status === 200 ? judgeResponse(scenario, body) : { kind: "http", detail: body };
+    if (outcome.kind !== "ok") {
+      throw new Error(
+        `Preflight ${scenario} against the server failed (HTTP ${response.status}): ${body.slice(0, 800)}`,
+      );
+    }
+    const floor = await db.openFloor(1);
+    try {
+      const operation = floorOperation(scenario, counter, workspaces);
+      const problem = operation.check(await floor.query(operation.sql, operation.params));
+      if (problem) throw new Error(`Preflight ${scenario} on the floor failed: ${problem}`);
+    } finally {
+      await floor.close();
+    }
+  }
+}
+
+function scanLog(file: string): { count: number; samples: string[] } {
+  let text = "";
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    return { count: 0, samples: [] };
+  }
+  const samples: string[] = [];
+  let count = 0;
+  for (const line of text.split("\n")) {
+    if (!line.trim()) continue;
+    let isError = false;
+    try {
+      const entry = JSON.parse(line) as { level?: number | string };
+      isError = typeof entry.level === "number" ? entry.level >= 50 : /error|fatal/i.test(String(entry.level));
+    } catch {
+      isError = /error|exception|unhandled/i.test(line);
+    }
+    if (isError) {
+      count++;
+      if (samples.length < 10) samples.push(line.slice(0, 600));
+    }
+  }
+  return { count, samples };
+}
+
+const round1 = (value: number) => Math.round(value * 10) / 10;
+const fmt = (value: number) => value.toFixed(value >= 100 ? 0 : 1).padStart(7);
+
+async function main(): Promise<void> {
+  const options: Options = parseOptions(process.argv.slice(2));
+  const started = new Date();
+  const startedAt = performance.now();
+  checkPhones();
+  const loadAtStart = loadavg()[0] ?? 0;
+  if (loadAtStart > cpus().length) {
+    console.warn(
+      `WARNING: the machine is busy (load average ${loadAtStart.toFixed(1)} on ${cpus().length} cores): expect low, noisy numbers.`,
+    );
+  }
+
+  let db: BenchDatabase | undefined;
+  let server: RunningServer | undefined;
+  const logFile = join(tmpdir(), `contacts-bench-${started.getTime()}-${options.storage}-server.log`);
+  let cleaning: Promise<void> | undefined;
+  const cleanup = () => {
+    cleaning ??= (async () => {
+      await server?.stop().catch((error) => console.error(`stopping the server: ${error.message}`));
+      await db?.destroy().catch((error) => console.error(`removing the database: ${error.message}`));
+      if (!options.keepLog) rmSync(logFile, { force: true });
+    })();
+    return cleaning;
+  };
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    process.once(signal, () => {
+      console.error(`\n${signal}: stopping the server and removing the benchmark database`);
+      void cleanup().finally(() => process.exit(130));
+    });
+  }
+  for (const event of ["uncaughtException", "unhandledRejection"] as const) {
+    process.once(event, (error: unknown) => {
+      console.error(`\nBenchmark failed (${event}): ${error instanceof Error ? error.stack : String(error)}`);
+      void cleanup().finally(() => process.exit(1));
+    });
+  }
+
+  try {
+    console.log(`Benchmark on ${STORAGE_TITLES[options.storage]}: ${options.command}`);
+    const serverUrl = process.env.DATABASE_URL?.trim() || DEFAULT_POSTGRES_URL;
+    if (options.storage === "postgres" && !/^postgres(ql)?:\/\//.test(serverUrl)) {
+      throw new Error(
+        `DATABASE_URL must be a postgres:// URL for the PostgreSQL run (or use --pglite), got ${serverUrl}`,
+      );
+    }
+    db = options.storage === "postgres" ? await createPostgresDatabase(serverUrl) : await createPGliteDatabase();
+    console.log(`Database: ${db.location}`);
+
+    let phase = performance.now();
+    const since = (mark: number) => `${((performance.now() - mark) / 1000).toFixed(1)} s`;
+    const workspaces = await createWorkspaces(db);
+    console.log(`Account and 3 workspaces through the admin command line in ${since(phase)}`);
+    phase = performance.now();
+    await seedData(db, workspaces);
+    await db.sealSeed();
+    const facts = await db.facts();
+    console.log(
+      `Seeded ${UPSERT_CONTACTS + LIST_CONTACTS} contacts with tags and values through SQL in ${since(phase)}. ` +
+        `${facts.version.split(" on ")[0]}, fsync=${facts.fsync}, synchronous_commit=${facts.synchronousCommit}`,
+    );
+    if (options.storage === "postgres" && (facts.fsync !== "on" || facts.synchronousCommit === "off")) {
+      console.warn("WARNING: this PostgreSQL runs without full durability: the numbers are not a fair comparison.");
+    }
+
+    phase = performance.now();
+    server = await startServer({ databaseUrl: db.url, env: options.serverEnv, logFile });
+    console.log(`Server pid ${server.pid} on 127.0.0.1:${server.port}, ready in ${since(phase)}`);
+    const sampler = new ProcessSampler(server.pid);
+    const counter = new Counter();
+    await preflight(server, db, workspaces, options.scenarios, counter);
+
+    const cells: CellResult[] = [];
+    for (const scenario of options.scenarios) {
+      for (const concurrency of options.concurrencies) {
+        const target = { port: server.port, apiKey: workspaces[scenario].apiKey };
+        let usage: ReturnType<ProcessSampler["stop"]> = { peakRssMb: null, cpuPercent: null };
+        const ours = await runOurs(
+          target,
+          scenario,
+          concurrency,
+          options.warmupSeconds,
+          options.durationSeconds,
+          counter,
+          { onStart: () => sampler.start(), onEnd: () => (usage = sampler.stop()) },
+        );
+        ours.result.serverPeakRssMb = usage.peakRssMb;
+        ours.result.serverCpuPercent = usage.cpuPercent;
+        const floor = await runFloor(
+          db,
+          workspaces,
+          scenario,
+          concurrency,
+          options.warmupSeconds,
+          options.durationSeconds,
+          counter,
+        );
+        const ratio =
+          floor.result.throughput > 0
+            ? Math.round((ours.result.throughput / floor.result.throughput) * 1000) / 1000
+            : null;
+        cells.push({
+          scenario,
+          concurrency,
+          ours: ours.result,
+          floor: floor.result,
+          ratio,
+          warmupFailures: { ours: ours.warmupFailures, floor: floor.warmupFailures },
+        });
+        const o = ours.result;
+        const f = floor.result;
+        console.log(
+          `${scenario.padEnd(6)} c=${String(concurrency).padStart(3)}  ours ${fmt(o.throughput)}/s p50 ${fmt(o.latencyMs.p50)} p99 ${fmt(o.latencyMs.p99)} ms ` +
+            `rss ${o.serverPeakRssMb} MB cpu ${o.serverCpuPercent}%  |  floor ${fmt(f.throughput)}/s p50 ${fmt(f.latencyMs.p50)} p99 ${fmt(f.latencyMs.p99)} ms  ` +
+            `|  ratio ${ratio?.toFixed(2) ?? "n/a"}` +
+            (o.failureCount || f.failureCount ? `  FAILURES ours ${o.failureCount} floor ${f.failureCount}` : ""),
+        );
+        for (const sample of [...o.failureSamples.slice(0, 2), ...f.failureSamples.slice(0, 2)])
+          console.log(`    ${sample}`);
+      }
+    }
+
+    const lifetimePeakRssMb = sampler.lifetimePeakMb();
+    await server.stop();
+    // How big the tables had grown (every tenant's rows): reads that scan instead of seeking slow down with it.
+    const [rowsAtEnd] = await db.withSql((sql) =>
+      sql.query<Record<string, number>>(
+        `SELECT (SELECT count(*)::int FROM contacts) AS contacts, (SELECT count(*)::int FROM tags) AS tags,
+          (SELECT count(*)::int FROM contact_tags) AS contact_tags,
+          (SELECT count(*)::int FROM contact_custom_values) AS contact_custom_values`,
+      ),
+    );
+    const log = scanLog(logFile);
+    const cpuList = cpus();
+    const result: RunResult = {
+      format: 1,
+      storage: options.storage,
+      startedAt: started.toISOString(),
+      finishedAt: new Date().toISOString(),
+      wallSeconds: Math.round((performance.now() - startedAt) / 1000),
+      command: options.command,
+      partial: options.partial,
+      settings: {
+        warmupSeconds: options.warmupSeconds,
+        durationSeconds: options.durationSeconds,
+        concurrencies: options.concurrencies,
+        scenarios: options.scenarios,
+        serverEnv: options.serverEnv,
+        data: `Seeded: ${UPSERT_CONTACTS.toLocaleString("en-US")} contacts for the upserts, ${LIST_CONTACTS.toLocaleString("en-US")} for the list, each with tags and two custom values.`,
+      },
+      machine: {
+        cpus: cpuList.length,
+        cpuModel: cpuList[0]?.model.trim() ?? "unknown",
+        memoryGiB: Math.round((totalmem() / 1024 ** 3) * 10) / 10,
+        os: `${type()} ${release()}`,
+        node: process.version,
+        database: facts,
+        loadAverage: { atStart: round1(loadAtStart), atEnd: round1(loadavg()[0] ?? 0) },
+      },
+      server: { lifetimePeakRssMb, logErrorCount: log.count, logErrorSamples: log.samples },
+      rowsAtEnd: rowsAtEnd ?? {},
+      cells,
+    };
+    const file = writeResult(result);
+    const latest = latestResults();
+    writeBenchmarksMarkdown(latest);
+    writeChart(latest);
+    console.log(`\n${markdownTable(result)}\n`);
+    console.log(`Results: ${file}`);
+    console.log(
+      options.partial
+        ? "Partial run: BENCHMARKS.md and bench/chart.svg show the latest complete runs."
+        : "Updated BENCHMARKS.md and bench/chart.svg.",
+    );
+    if (log.count > 0)
+      console.log(`The server logged ${log.count} errors, e.g.:\n  ${log.samples.slice(0, 3).join("\n  ")}`);
+    if (options.keepLog) console.log(`Server log: ${logFile}`);
+    console.log(`Wall time: ${result.wallSeconds} s`);
+  } finally {
+    await cleanup();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(`\nBenchmark failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);

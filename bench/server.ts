@@ -1,0 +1,165 @@
+/**
+ * The server under test, started the way `npm start` starts it (tsx on src/server.ts) with
+ * NODE_ENV=production, on a free loopback port, its output going to a log file. Its memory and CPU
+ * are sampled from /proc while a cell runs.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
+
+const REPO_ROOT = new URL("..", import.meta.url);
+
+export interface RunningServer {
+  pid: number;
+  port: number;
+  logFile: string;
+  /** Resolves when the process has exited. */
+  exited: Promise<number | null>;
+  stop(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.unref();
+    probe.on("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+function logTail(file: string, lines = 30): string {
+  if (!existsSync(file)) return "";
+  return readFileSync(file, "utf8").split("\n").slice(-lines).join("\n");
+}
+
+export async function startServer(options: {
+  databaseUrl: string;
+  env: Record<string, string>;
+  logFile: string;
+}): Promise<RunningServer> {
+  const port = await freePort();
+  const log = openSync(options.logFile, "a");
+  let child: ChildProcess;
+  try {
+    child = spawn(process.execPath, ["--import", "tsx", "src/server.ts"], {
+      cwd: REPO_ROOT,
+      env: {
+        ...process.env,
+        ...options.env,
+        NODE_ENV: "production",
+        DATABASE_URL: options.databaseUrl,
+        HOST: "127.0.0.1",
+        PORT: String(port),
+      },
+      stdio: ["ignore", log, log],
+    });
+  } finally {
+    closeSync(log);
+  }
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  let hasExited = false;
+  void exited.then(() => {
+    hasExited = true;
+  });
+  const stop = async () => {
+    if (hasExited || child.pid === undefined) return;
+    child.kill("SIGTERM");
+    const outcome = await Promise.race([exited.then(() => "exited"), sleep(15_000).then(() => "timeout")]);
+    if (outcome === "timeout") {
+      child.kill("SIGKILL");
+      await exited;
+    }
+  };
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    if (hasExited) {
+      throw new Error(`The server exited during start-up. Its log (${options.logFile}):\n${logTail(options.logFile)}`);
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`The server did not answer within 90 s. Its log:\n${logTail(options.logFile)}`);
+    }
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query: "{ __typename }" }),
+      });
+      if (response.ok) break;
+    } catch {
+      // not listening yet
+    }
+    await sleep(200);
+  }
+  if (child.pid === undefined) throw new Error("the server has no pid");
+  return { pid: child.pid, port, logFile: options.logFile, exited, stop };
+}
+
+const CLOCK_TICKS_PER_SECOND = 100;
+
+function readStatus(pid: number): { rssKb: number; hwmKb: number } | null {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const field = (name: string) => Number(status.match(new RegExp(`^${name}:\\s+(\\d+)`, "m"))?.[1] ?? Number.NaN);
+    return { rssKb: field("VmRSS"), hwmKb: field("VmHWM") };
+  } catch {
+    return null;
+  }
+}
+
+function readCpuTicks(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the command name (which may contain spaces) start at field 3; utime and stime are 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return null;
+  }
+}
+
+/** Peak resident memory (MB) and CPU use (% of one core) of a process over a stretch of time. */
+export class ProcessSampler {
+  private timer: NodeJS.Timeout | undefined;
+  private peakKb = 0;
+  private startTicks: number | null = null;
+  private startTime = 0;
+
+  constructor(private readonly pid: number) {}
+
+  /** Peak RSS since the process started (VmHWM), in MB. */
+  lifetimePeakMb(): number | null {
+    const status = readStatus(this.pid);
+    return status && Number.isFinite(status.hwmKb) ? Math.round(status.hwmKb / 102.4) / 10 : null;
+  }
+
+  start(): void {
+    this.peakKb = 0;
+    this.startTicks = readCpuTicks(this.pid);
+    this.startTime = performance.now();
+    const sample = () => {
+      const status = readStatus(this.pid);
+      if (status && Number.isFinite(status.rssKb)) this.peakKb = Math.max(this.peakKb, status.rssKb);
+    };
+    sample();
+    this.timer = setInterval(sample, 100);
+  }
+
+  stop(): { peakRssMb: number | null; cpuPercent: number | null } {
+    clearInterval(this.timer);
+    const status = readStatus(this.pid);
+    if (status && Number.isFinite(status.rssKb)) this.peakKb = Math.max(this.peakKb, status.rssKb);
+    const endTicks = readCpuTicks(this.pid);
+    const seconds = (performance.now() - this.startTime) / 1000;
+    const cpuPercent =
+      endTicks !== null && this.startTicks !== null && seconds > 0
+        ? Math.round(((endTicks - this.startTicks) / CLOCK_TICKS_PER_SECOND / seconds) * 100)
+        : null;
+    return { peakRssMb: this.peakKb > 0 ? Math.round(this.peakKb / 102.4) / 10 : null, cpuPercent };
+  }
+}
