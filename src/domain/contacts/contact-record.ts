@@ -17,37 +17,48 @@ export interface ContactRecord {
   customFields: { name: string; value: string }[];
 }
 
-const contactWithRelations = {
-  tags: { select: { tag: { select: { id: true, workspaceId: true, name: true } } } },
-  customValues: { select: { value: true, customVariable: { select: { name: true } } } },
-} satisfies Prisma.ContactInclude;
-
-type ContactRow = Prisma.ContactGetPayload<{ include: typeof contactWithRelations }>;
-
-export function toContactRecord(row: ContactRow): ContactRecord {
-  return {
-    id: row.id,
-    workspaceId: row.workspaceId,
-    firstName: row.firstName,
-    lastName: row.lastName,
-    email: row.email,
-    phone: row.phone,
-    timezone: row.timezone,
-    createdAt: row.createdAt,
-    updatedAt: row.updatedAt,
-    tags: sortByName(row.tags.map((link) => link.tag)),
-    customFields: sortByName(row.customValues.map((v) => ({ name: v.customVariable.name, value: v.value }))),
-  };
-}
+const CONTACT_FIELDS = {
+  id: true,
+  workspaceId: true,
+  firstName: true,
+  lastName: true,
+  email: true,
+  phone: true,
+  timezone: true,
+  createdAt: true,
+  updatedAt: true,
+} satisfies Prisma.ContactSelect;
 
 /**
- * Loads contacts with their tags and custom values in a fixed number of queries, however many
- * contacts match.
+ * Loads contacts with their tags and custom values in two queries, however many contacts match:
+ * the contacts (any Prisma filter and order), then every tag and value of those contacts at once.
+ * The second query is written by hand because Prisma's includes ask for the links with
+ * `workspace_id IN (…one entry per contact…)`, which PostgreSQL answers with a scan of the whole
+ * link table; pairing (workspace_id, contact_id) keeps it on the primary keys.
  */
 export async function findContactRecords(
-  prisma: PrismaClient | Prisma.TransactionClient,
+  prisma: PrismaClient,
   args: Omit<Prisma.ContactFindManyArgs, "include" | "select">,
 ): Promise<ContactRecord[]> {
-  const rows = await prisma.contact.findMany({ ...args, include: contactWithRelations });
-  return rows.map(toContactRecord);
+  const contacts = await prisma.contact.findMany({ ...args, select: CONTACT_FIELDS });
+  if (contacts.length === 0) return [];
+  const related = await prisma.$queryRaw<
+    { id: string; tags: TagRecord[] | null; custom_fields: { name: string; value: string }[] | null }[]
+  >`
+    SELECT c.id,
+           (SELECT json_agg(json_build_object('id', t.id, 'workspaceId', t.workspace_id, 'name', t.name))
+              FROM contact_tags l
+              JOIN tags t ON t.workspace_id = l.workspace_id AND t.id = l.tag_id
+             WHERE l.workspace_id = c.workspace_id AND l.contact_id = c.id) AS tags,
+           (SELECT json_agg(json_build_object('name', v.name, 'value', cv.value))
+              FROM contact_custom_values cv
+              JOIN custom_variables v ON v.workspace_id = cv.workspace_id AND v.id = cv.custom_variable_id
+             WHERE cv.workspace_id = c.workspace_id AND cv.contact_id = c.id) AS custom_fields
+      FROM unnest(${contacts.map((contact) => contact.workspaceId)}::uuid[],
+                  ${contacts.map((contact) => contact.id)}::uuid[]) AS c(workspace_id, id)`;
+  const byId = new Map(related.map((row) => [row.id, row]));
+  return contacts.map((contact) => {
+    const row = byId.get(contact.id);
+    return { ...contact, tags: sortByName(row?.tags ?? []), customFields: sortByName(row?.custom_fields ?? []) };
+  });
 }
