@@ -2,16 +2,17 @@ import type { PrismaClient } from "../../generated/prisma/client.js";
 import { sqlState } from "../database-errors.js";
 import { ContactConflictError } from "../errors.js";
 import { contactUniqueViolation, findContactConflicts } from "./contact-conflicts.js";
-import { type ContactChanges, updateContactRow } from "./contact-writes.js";
+import type { ContactRecord } from "./contact-record.js";
+import { type ContactChanges, updateContactRow } from "./update-contact-row.js";
 
 const MAX_ATTEMPTS = 3;
 
 /**
- * Applies changes to a live contact, or reports why not: a ContactConflictError when the new email
- * or phone is held by another live contact, false when the contact is gone. A tag committed
- * concurrently (SQLSTATE 23502 on the link) is simply retried.
+ * Applies changes to a live contact and returns it as it now is, or null when no live contact is
+ * targeted. A ContactConflictError when the new email or phone is held by another live contact; a
+ * tag committed concurrently (SQLSTATE 23502 on the link) is simply retried.
  */
-export async function changeContact(prisma: PrismaClient, changes: ContactChanges): Promise<boolean> {
+export async function changeContact(prisma: PrismaClient, changes: ContactChanges): Promise<ContactRecord | null> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await updateContactRow(prisma, changes);
@@ -21,7 +22,7 @@ export async function changeContact(prisma: PrismaClient, changes: ContactChange
           prisma,
           changes.workspaceId,
           { email: changes.values.email ?? null, phone: changes.values.phone ?? null },
-          changes.contactId,
+          (await targetedContactId(prisma, changes)) ?? undefined,
         );
         if (conflicts.length > 0) throw new ContactConflictError(conflicts);
       } else if (sqlState(error) !== "23502") {
@@ -30,4 +31,18 @@ export async function changeContact(prisma: PrismaClient, changes: ContactChange
       if (attempt >= MAX_ATTEMPTS) throw error;
     }
   }
+}
+
+/** The live contact a change targets (same rule as the update statement): by id, else phone, else email. */
+async function targetedContactId(prisma: PrismaClient, { workspaceId, target }: ContactChanges) {
+  if ("contactId" in target) return target.contactId;
+  const candidates = await prisma.contact.findMany({
+    where: {
+      workspaceId,
+      deletedAt: null,
+      OR: [...(target.phone ? [{ phone: target.phone }] : []), ...(target.email ? [{ email: target.email }] : [])],
+    },
+    select: { id: true, phone: true },
+  });
+  return (candidates.find((candidate) => candidate.phone === target.phone) ?? candidates[0])?.id ?? null;
 }

@@ -6,7 +6,7 @@ import { sortByName } from "../rules/tags.js";
 import { deriveTimezone } from "../rules/timezone.js";
 import { contactUniqueViolation, findContactConflicts } from "./contact-conflicts.js";
 import type { ContactRecord } from "./contact-record.js";
-import { insertContact, type NewContactRow } from "./contact-writes.js";
+import { insertContact, type NewContactRow } from "./insert-contact-row.js";
 import { type PreparedContactWrite, prepareContactWrite, type WorkspaceContactInput } from "./prepare-write.js";
 
 export type CreateContactInput = WorkspaceContactInput;

@@ -11,13 +11,3 @@ export async function findContact(prisma: PrismaClient, caller: Caller, id: stri
   });
   return contact ?? null;
 }
-
-/** A live contact of a workspace, after a write that the caller was allowed to make. */
-export async function findLiveContactRecord(
-  prisma: PrismaClient,
-  workspaceId: string,
-  id: string,
-): Promise<ContactRecord | null> {
-  const [contact] = await findContactRecords(prisma, { where: { workspaceId, id, deletedAt: null } });
-  return contact ?? null;
-}

@@ -8,7 +8,6 @@ import { IssueCollector } from "../validation.js";
 import { changeContact } from "./change-contact.js";
 import { type ContactFieldsInput, normalizeContactFields } from "./contact-fields.js";
 import type { ContactRecord } from "./contact-record.js";
-import { findLiveContactRecord } from "./find-contacts.js";
 import { loadWriteWorkspace } from "./write-workspace.js";
 
 export interface UpdateContactInput extends ContactFieldsInput {
@@ -56,16 +55,15 @@ export async function updateContact(
   const customValues = normalizeCustomFields(customFields, workspace.variablesByName, "customFields", issues);
   issues.throwIfAny();
 
-  const changed = await changeContact(prisma, {
+  const contact = await changeContact(prisma, {
     workspaceId: current.workspaceId,
-    contactId: current.id,
+    target: { contactId: current.id },
     values,
     preserveExisting: false,
     addTagNames: tagNames,
     removeTagNames,
     customValues,
   });
-  const contact = changed ? await findLiveContactRecord(prisma, current.workspaceId, current.id) : null;
   if (!contact) throw new NotFoundError("Contact");
   return contact;
 }

@@ -4,7 +4,6 @@ import { changeContact } from "./change-contact.js";
 import { contactUniqueViolation } from "./contact-conflicts.js";
 import type { ContactRecord } from "./contact-record.js";
 import { insertPreparedContact } from "./create-contact.js";
-import { findLiveContactRecord } from "./find-contacts.js";
 import { type PreparedContactWrite, prepareContactWrite, type WorkspaceContactInput } from "./prepare-write.js";
 
 export interface UpsertContactInput extends WorkspaceContactInput {
@@ -37,8 +36,7 @@ export async function upsertContact(
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const lastAttempt = attempt === MAX_ATTEMPTS;
     try {
-      const result = await upsertOnce(prisma, prepared, preserveExisting, lastAttempt);
-      if (result) return result;
+      return await upsertOnce(prisma, prepared, preserveExisting, lastAttempt);
     } catch (error) {
       if (lastAttempt || !contactUniqueViolation(error)) throw error;
     }
@@ -48,46 +46,26 @@ export async function upsertContact(
 
 const MAX_ATTEMPTS = 3;
 
-/** One try; null when the matched contact was deleted before it could be updated. */
+/** One try: update the live contact holding the phone (first) or email, else create one. */
 async function upsertOnce(
   prisma: PrismaClient,
   prepared: PreparedContactWrite,
   preserveExisting: boolean,
   lastAttempt: boolean,
-): Promise<UpsertResult | null> {
-  const matchId = await findMatch(prisma, prepared);
-  if (!matchId) {
-    const onUniqueViolation = lastAttempt ? "conflict" : "rethrow";
-    return { contact: await insertPreparedContact(prisma, prepared, { onUniqueViolation }), created: true };
-  }
-  const { timezone, ...otherValues } = prepared.values;
-  const changed = await changeContact(prisma, {
-    workspaceId: prepared.workspace.id,
-    contactId: matchId,
+): Promise<UpsertResult> {
+  const { workspace, values } = prepared;
+  const { timezone, ...otherValues } = values;
+  const updated = await changeContact(prisma, {
+    workspaceId: workspace.id,
+    target: { phone: values.phone ?? null, email: values.email ?? null },
     // The timezone is never derived on a match: only a given one is applied.
-    values: timezone === undefined ? otherValues : prepared.values,
+    values: timezone === undefined ? otherValues : values,
     preserveExisting,
     addTagNames: prepared.tagNames,
     removeTagNames: [],
     customValues: prepared.customValues,
   });
-  const contact = changed ? await findLiveContactRecord(prisma, prepared.workspace.id, matchId) : null;
-  return contact ? { contact, created: false } : null;
-}
-
-/** The live contact holding the phone, else the one holding the email, else none. */
-async function findMatch(prisma: PrismaClient, { workspace, values }: PreparedContactWrite): Promise<string | null> {
-  const phone = values.phone ?? null;
-  const email = values.email ?? null;
-  const candidates = await prisma.contact.findMany({
-    where: {
-      workspaceId: workspace.id,
-      deletedAt: null,
-      OR: [...(phone ? [{ phone }] : []), ...(email ? [{ email }] : [])],
-    },
-    select: { id: true, phone: true, email: true },
-  });
-  const byPhone = phone ? candidates.find((candidate) => candidate.phone === phone) : undefined;
-  const byEmail = email ? candidates.find((candidate) => candidate.email === email) : undefined;
-  return (byPhone ?? byEmail)?.id ?? null;
+  if (updated) return { contact: updated, created: false };
+  const onUniqueViolation = lastAttempt ? "conflict" : "rethrow";
+  return { contact: await insertPreparedContact(prisma, prepared, { onUniqueViolation }), created: true };
 }
