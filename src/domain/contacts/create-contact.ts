@@ -1,64 +1,86 @@
 import type { PrismaClient } from "../../generated/prisma/client.js";
 import type { Caller } from "../access/api-keys.js";
+import { targetWorkspaceId } from "../access/workspace-access.js";
 import { sqlState } from "../database-errors.js";
-import { ContactConflictError } from "../errors.js";
-import { sortByName } from "../rules/tags.js";
-import { deriveTimezone } from "../rules/timezone.js";
+import { ContactConflictError, ForbiddenError } from "../errors.js";
+import { addUnknownCustomField, customValuesAsText } from "../rules/custom-fields.js";
+import { timezoneFromPhone } from "../rules/timezone.js";
+import { IssueCollector } from "../validation.js";
 import { contactUniqueViolation, findContactConflicts } from "./contact-conflicts.js";
+import { normalizeContactFields } from "./contact-fields.js";
 import type { ContactRecord } from "./contact-record.js";
 import { insertContact, type NewContactRow } from "./insert-contact-row.js";
 import { type PreparedContactWrite, prepareContactWrite, type WorkspaceContactInput } from "./prepare-write.js";
 
 export type CreateContactInput = WorkspaceContactInput;
 
-/** Checks every rule, then writes the contact, its new tags, links and values, or nothing. */
+/**
+ * Checks every rule, then writes the contact, its new tags, links and values, or nothing. When the
+ * input passes every rule that needs no database, the workspace and the custom field names are
+ * checked by the insert statement itself (one round trip); otherwise every broken rule is collected
+ * first, custom field names included, and reported together.
+ */
 export async function createContact(
   prisma: PrismaClient,
   caller: Caller,
   input: CreateContactInput,
 ): Promise<ContactRecord> {
-  const prepared = await prepareContactWrite(prisma, caller, input);
-  return insertPreparedContact(prisma, prepared, { onUniqueViolation: "conflict" });
+  const issues = new IssueCollector();
+  const workspaceId = targetWorkspaceId(caller, input.workspaceId, issues);
+  const { values, tagNames } = normalizeContactFields(input, issues);
+  const customValues = customValuesAsText(input.customFields ?? {}, "customFields", issues);
+  if (!workspaceId || !issues.empty) {
+    return insertPreparedContact(prisma, caller, await prepareContactWrite(prisma, caller, input), {
+      onUniqueViolation: "conflict",
+    });
+  }
+  const phone = values.phone ?? null;
+  return insertWithRetry(
+    prisma,
+    {
+      workspaceId,
+      accountId: caller.accountId,
+      callerWorkspaceId: caller.workspaceId,
+      firstName: values.firstName ?? null,
+      lastName: values.lastName ?? null,
+      email: values.email ?? null,
+      phone,
+      timezone: values.timezone ?? timezoneFromPhone(phone),
+      tagNames,
+      customValues,
+    },
+    "conflict",
+  );
 }
 
 /**
- * Inserts a checked contact. On a unique violation the live holders are looked up: with
- * "conflict" they become a ContactConflictError; with "rethrow" the error goes to the caller (an
- * upsert that lost a race turns it into an update).
+ * Inserts a contact whose input has been checked. On a unique violation the live holders are
+ * looked up: with "conflict" they become a ContactConflictError; with "rethrow" the error goes to
+ * the caller (an upsert that lost a race turns it into an update).
  */
-export async function insertPreparedContact(
+export function insertPreparedContact(
   prisma: PrismaClient,
+  caller: Caller,
   { workspace, values, tagNames, customValues }: PreparedContactWrite,
   options: { onUniqueViolation: "conflict" | "rethrow" },
 ): Promise<ContactRecord> {
   const phone = values.phone ?? null;
-  const storedValues = customValues.flatMap(({ customVariableId, name, value }) =>
-    value === null ? [] : [{ customVariableId, name, value }],
+  return insertWithRetry(
+    prisma,
+    {
+      workspaceId: workspace.id,
+      accountId: caller.accountId,
+      callerWorkspaceId: caller.workspaceId,
+      firstName: values.firstName ?? null,
+      lastName: values.lastName ?? null,
+      email: values.email ?? null,
+      phone,
+      timezone: values.timezone ?? timezoneFromPhone(phone),
+      tagNames,
+      customValues: customValues.map(({ name, value }) => ({ name, value })),
+    },
+    options.onUniqueViolation,
   );
-  const row: NewContactRow = {
-    workspaceId: workspace.id,
-    firstName: values.firstName ?? null,
-    lastName: values.lastName ?? null,
-    email: values.email ?? null,
-    phone,
-    timezone: values.timezone ?? deriveTimezone(phone, workspace.defaultTimezone),
-    tagNames,
-    customValues: storedValues,
-  };
-  const inserted = await insertWithRetry(prisma, row, options.onUniqueViolation);
-  return {
-    id: inserted.id,
-    workspaceId: row.workspaceId,
-    firstName: row.firstName,
-    lastName: row.lastName,
-    email: row.email,
-    phone: row.phone,
-    timezone: row.timezone,
-    createdAt: inserted.createdAt,
-    updatedAt: inserted.updatedAt,
-    tags: sortByName(inserted.tags.map((tag) => ({ ...tag, workspaceId: row.workspaceId }))),
-    customFields: sortByName(storedValues.map(({ name, value }) => ({ name, value }))),
-  };
 }
 
 const MAX_ATTEMPTS = 3;
@@ -68,10 +90,24 @@ const MAX_ATTEMPTS = 3;
  * wrong: a tag committed meanwhile (NOT NULL on the link, SQLSTATE 23502), or a conflicting contact
  * deleted between the violation and our look-up.
  */
-async function insertWithRetry(prisma: PrismaClient, row: NewContactRow, onUniqueViolation: "conflict" | "rethrow") {
+async function insertWithRetry(
+  prisma: PrismaClient,
+  row: NewContactRow,
+  onUniqueViolation: "conflict" | "rethrow",
+): Promise<ContactRecord> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await insertContact(prisma, row);
+      const outcome = await insertContact(prisma, row);
+      if (outcome.kind === "forbidden") throw new ForbiddenError();
+      if (outcome.kind === "unknown-custom-fields") {
+        const issues = new IssueCollector();
+        for (const name of row.customValues.map((value) => value.name)) {
+          if (outcome.names.includes(name)) addUnknownCustomField(issues, "customFields", name);
+        }
+        issues.throwIfAny();
+      }
+      if (outcome.kind !== "inserted") throw new Error("The contact insert wrote nothing and said no reason");
+      return outcome.contact;
     } catch (error) {
       if (contactUniqueViolation(error)) {
         if (onUniqueViolation === "rethrow") throw error;

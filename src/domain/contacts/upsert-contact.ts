@@ -36,7 +36,7 @@ export async function upsertContact(
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const lastAttempt = attempt === MAX_ATTEMPTS;
     try {
-      return await upsertOnce(prisma, prepared, preserveExisting, lastAttempt);
+      return await upsertOnce(prisma, caller, prepared, preserveExisting, lastAttempt);
     } catch (error) {
       if (lastAttempt || !contactUniqueViolation(error)) throw error;
     }
@@ -49,6 +49,7 @@ const MAX_ATTEMPTS = 3;
 /** One try: update the live contact holding the phone (first) or email, else create one. */
 async function upsertOnce(
   prisma: PrismaClient,
+  caller: Caller,
   prepared: PreparedContactWrite,
   preserveExisting: boolean,
   lastAttempt: boolean,
@@ -67,5 +68,5 @@ async function upsertOnce(
   });
   if (updated) return { contact: updated, created: false };
   const onUniqueViolation = lastAttempt ? "conflict" : "rethrow";
-  return { contact: await insertPreparedContact(prisma, prepared, { onUniqueViolation }), created: true };
+  return { contact: await insertPreparedContact(prisma, caller, prepared, { onUniqueViolation }), created: true };
 }

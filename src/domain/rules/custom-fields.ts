@@ -29,19 +29,48 @@ export function normalizeCustomFields(
   for (const [name, raw] of Object.entries(fields)) {
     const variable = variablesByName.get(name);
     if (!variable) {
-      issues.add([path, name], "UNKNOWN_CUSTOM_FIELD", `This workspace has no custom variable named "${name}"`);
+      addUnknownCustomField(issues, path, name);
       continue;
     }
-    const value = customValueAsText(raw);
-    if (value === undefined) {
-      issues.add([path, name], "INVALID_VALUE_TYPE", "A custom value must be a string, a number, a boolean or null");
-    } else if (value !== null && value.length > MAX_CUSTOM_VALUE_LENGTH) {
-      issues.add([path, name], "TOO_LONG", `A custom value must be at most ${MAX_CUSTOM_VALUE_LENGTH} characters`);
-    } else {
-      values.push({ customVariableId: variable.id, name: variable.name, value });
-    }
+    const value = checkCustomValue(raw, [path, name], issues);
+    if (value !== undefined) values.push({ customVariableId: variable.id, name: variable.name, value });
   }
   return values;
+}
+
+/**
+ * The same value rules without the names: what can be checked before the workspace's custom
+ * variables are known. The names are then checked where the values are written.
+ */
+export function customValuesAsText(
+  fields: Record<string, unknown>,
+  path: string,
+  issues: IssueCollector,
+): { name: string; value: string | null }[] {
+  const values: { name: string; value: string | null }[] = [];
+  for (const [name, raw] of Object.entries(fields)) {
+    const value = checkCustomValue(raw, [path, name], issues);
+    if (value !== undefined) values.push({ name, value });
+  }
+  return values;
+}
+
+export function addUnknownCustomField(issues: IssueCollector, path: string, name: string): void {
+  issues.add([path, name], "UNKNOWN_CUSTOM_FIELD", `This workspace has no custom variable named "${name}"`);
+}
+
+/** The value as stored text (null clears), or undefined after recording why it is refused. */
+function checkCustomValue(raw: unknown, path: string[], issues: IssueCollector): string | null | undefined {
+  const value = customValueAsText(raw);
+  if (value === undefined) {
+    issues.add(path, "INVALID_VALUE_TYPE", "A custom value must be a string, a number, a boolean or null");
+    return undefined;
+  }
+  if (value !== null && value.length > MAX_CUSTOM_VALUE_LENGTH) {
+    issues.add(path, "TOO_LONG", `A custom value must be at most ${MAX_CUSTOM_VALUE_LENGTH} characters`);
+    return undefined;
+  }
+  return value;
 }
 
 /** The text a value is stored as; null for null; undefined for a value of a type not accepted. */

@@ -52,16 +52,20 @@ export function timezonesForPhone(e164: string): string[] {
   return [];
 }
 
+/** The phone's zone when its prefix maps to exactly one; otherwise null. */
+export function timezoneFromPhone(phone: string | null): string | null {
+  if (!phone) return null;
+  const zones = timezonesForPhone(phone);
+  return zones.length === 1 ? (zones[0] ?? null) : null;
+}
+
 /**
  * The timezone a new contact gets when the caller gives none: the phone's zone when its prefix maps
- * to exactly one, else the workspace's default, else null.
+ * to exactly one, else the workspace's default, else null. (The create statement applies the same
+ * rule, with the default it reads itself: see insert-contact-row.ts.)
  */
 export function deriveTimezone(phone: string | null, workspaceDefault: string | null): string | null {
-  if (phone) {
-    const zones = timezonesForPhone(phone);
-    if (zones.length === 1) return zones[0] ?? null;
-  }
-  return workspaceDefault;
+  return timezoneFromPhone(phone) ?? workspaceDefault;
 }
 
 /** Loads the prefix table ahead of the first request that needs it. */
