@@ -11,9 +11,10 @@ import { type RequestRecord, runWithRequestRecord } from "./observability/reques
 export const WEB_APP_DIRECTORY = fileURLToPath(new URL("../examples/web/dist", import.meta.url));
 export const WEB_APP_PATH = "/app";
 
-/** Anything with a WHATWG fetch entry point: the Yoga app. */
+/** The Yoga app: a WHATWG fetch entry point, and Node's. */
 export interface FetchApp {
   fetch(url: string, init: RequestInit): Promise<Response> | Response;
+  requestListener(request: IncomingMessage, response: ServerResponse): unknown;
 }
 
 export interface HttpOptions {
@@ -71,6 +72,14 @@ export function createHttpHandler(options: HttpOptions): HttpHandler {
           send(response, 404, { error: "Not found" });
         });
       });
+    }
+    // A body of declared length (or none) goes straight to Yoga: Node's HTTP parser ends it at that
+    // length, so checking the length is enough. A chunked body is read here, counting as it comes.
+    if (request.headers["transfer-encoding"] === undefined) {
+      if (Number(request.headers["content-length"] ?? "0") > maxBodyBytes)
+        return void tooLarge(request, response, maxBodyBytes);
+      await runWithRequestRecord(record, () => graphql.requestListener(request, response));
+      return;
     }
     const body = await readBody(request, response, maxBodyBytes);
     if (body === "too-large") return;
@@ -134,20 +143,20 @@ function send(response: ServerResponse, status: number, body: unknown, headers: 
   response.end(JSON.stringify(body));
 }
 
+/** Answers 413 and closes the connection, so the rest of the body is never read. */
+function tooLarge(request: IncomingMessage, response: ServerResponse, limit: number): "too-large" {
+  send(
+    response,
+    413,
+    { errors: [{ message: `Request body larger than ${limit} bytes`, extensions: { code: "PAYLOAD_TOO_LARGE" } }] },
+    { connection: "close" },
+  );
+  response.on("finish", () => request.destroy());
+  return "too-large";
+}
+
 /** Reads the body, or answers 413 and returns "too-large" as soon as it exceeds the limit. */
 function readBody(request: IncomingMessage, response: ServerResponse, limit: number): Promise<Buffer | "too-large"> {
-  const tooLarge = () => {
-    send(
-      response,
-      413,
-      { errors: [{ message: `Request body larger than ${limit} bytes`, extensions: { code: "PAYLOAD_TOO_LARGE" } }] },
-      { connection: "close" },
-    );
-    response.on("finish", () => request.destroy());
-    return "too-large" as const;
-  };
-  const declared = Number(request.headers["content-length"] ?? "0");
-  if (declared > limit) return Promise.resolve(tooLarge());
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -157,7 +166,7 @@ function readBody(request: IncomingMessage, response: ServerResponse, limit: num
       size += chunk.length;
       if (size > limit) {
         done = true;
-        resolve(tooLarge());
+        resolve(tooLarge(request, response, limit));
         return;
       }
       chunks.push(chunk);

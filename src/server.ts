@@ -85,7 +85,7 @@ async function start(config: Config) {
       await rateLimiter.close();
       await db.close();
       logger.info("stopped");
-      process.exit(0);
+      logger.flush(() => process.exit(0));
     });
     server.closeIdleConnections();
   };
