@@ -1,6 +1,6 @@
 import type { GraphiQLOptions } from "graphql-yoga";
 
-const EXAMPLE_MUTATION = `# Create a contact. Your API key goes in the Headers tab below, as
+export const EXAMPLE_MUTATION = `# Create a contact. Your API key goes in the Headers tab below, as
 #   { "Authorization": "Bearer sk_live_..." }
 # Every failure is a typed result: ask for the ones you want to handle.
 mutation CreateContact($input: CreateContactInput!) {
