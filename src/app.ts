@@ -8,8 +8,11 @@ import { createAuthenticator } from "./domain/access/api-keys.js";
 import { isDatabaseUnavailable } from "./domain/database-errors.js";
 import type { PrismaClient } from "./generated/prisma/client.js";
 import { graphiqlOptions } from "./graphiql.js";
+import type { Logger } from "./observability/logger.js";
+import { yogaLogger } from "./observability/yoga-logger.js";
 import { useGraphQLLimits } from "./plugins/graphql-limits.js";
 import { useIdempotency } from "./plugins/idempotency.js";
+import { useInputGuard } from "./plugins/input-guard.js";
 import { useRateLimits } from "./plugins/rate-limit.js";
 import { useRequestRecord } from "./plugins/request-record.js";
 import type { RateLimiter } from "./rate-limit.js";
@@ -24,6 +27,8 @@ export interface AppOptions {
   rateLimiter?: RateLimiter;
   /** Prefilled in GraphiQL's headers: only the embedded demo workspace's key, never a real one. */
   demoApiKey?: string | null;
+  /** Where Yoga reports what it masked; silent when absent. */
+  logger?: Logger;
 }
 
 const SERVICE_UNAVAILABLE = {
@@ -32,7 +37,7 @@ const SERVICE_UNAVAILABLE = {
 };
 
 /** The GraphQL application (GraphiQL at /graphql too). Used by the server and by tests (`yoga.fetch`). */
-export function createApp({ prisma, config, rateLimiter, demoApiKey = null }: AppOptions) {
+export function createApp({ prisma, config, rateLimiter, demoApiKey = null, logger }: AppOptions) {
   const { graphql: limits, http } = config;
   const authenticate = createAuthenticator(prisma, config.apiKeyCacheTtlMs);
   return createYoga({
@@ -42,6 +47,8 @@ export function createApp({ prisma, config, rateLimiter, demoApiKey = null }: Ap
       useRequestRecord(),
       // Refuses "simple" cross-site requests (a GET, or a form/text POST) that lack this header.
       useCSRFPrevention({ requestHeaders: ["x-graphql-yoga-csrf"] }),
+      // Text no column can store (NUL, unpaired surrogates) and absurdly deep variables: 400 first.
+      useInputGuard(),
       useGraphQLLimits(limits),
       ...(limits.introspection ? [] : [useDisableIntrospection()]),
       requireApiKeyForData(),
@@ -72,5 +79,6 @@ export function createApp({ prisma, config, rateLimiter, demoApiKey = null }: Ap
     },
     graphiql: limits.introspection ? graphiqlOptions(demoApiKey) : false,
     landingPage: false,
+    logging: logger ? yogaLogger(logger) : false,
   });
 }

@@ -31,7 +31,7 @@ async function start(config: Config) {
     db.kind === "pglite" && config.seedDemo ? await ensureDemoWorkspace(db.prisma, demoKeyFile(config)) : null;
 
   const rateLimiter = createRateLimiter(config.rateLimits, logger, config.redisUrl);
-  const yoga = createApp({ prisma: db.prisma, config, rateLimiter, demoApiKey: demo?.apiKey ?? null });
+  const yoga = createApp({ prisma: db.prisma, config, rateLimiter, demoApiKey: demo?.apiKey ?? null, logger });
   const http = createHttpHandler({
     graphql: yoga,
     logger,

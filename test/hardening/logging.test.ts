@@ -69,4 +69,20 @@ describe("request logs", () => {
     expect(byId["req-three"]).toMatchObject({ status: 401 });
     expect(byId["req-three"]?.apiKeyId).toBeUndefined();
   });
+
+  it("log an unexpected database failure by name and code, without the row values its message quotes", async () => {
+    const email = "leaky.row@example.com";
+    await app.db.prisma.$executeRawUnsafe(
+      `ALTER TABLE contacts ADD CONSTRAINT reject_leaky_row CHECK (email IS DISTINCT FROM '${email}')`,
+    );
+    try {
+      const response = await server.post(app.tenant.workspaceKey, CREATE_CONTACT, { input: { email } });
+      expect((await response.json()).errors?.[0]?.message).toBe("Unexpected error.");
+      const entries = server.logs.entries().filter((entry) => entry.msg === "graphql-yoga");
+      expect(entries.length).toBeGreaterThan(0);
+      expect(server.logs.lines.join("\n")).not.toContain(email);
+    } finally {
+      await app.db.prisma.$executeRawUnsafe("ALTER TABLE contacts DROP CONSTRAINT reject_leaky_row");
+    }
+  });
 });

@@ -31,7 +31,7 @@ export async function startHttpServer(
   const logs = captureLogs();
   const logger = createLogger("info", logs.stream);
   const config: AppConfig = { ...defaultAppConfig, ...options.config };
-  const yoga = createApp({ prisma: app.db.prisma, config, rateLimiter: options.rateLimiter });
+  const yoga = createApp({ prisma: app.db.prisma, config, rateLimiter: options.rateLimiter, logger });
   const http = createHttpHandler({
     graphql: yoga,
     logger,
