@@ -72,8 +72,15 @@ describe("request logs", () => {
 
   it("log an unexpected database failure by name and code, without the row values its message quotes", async () => {
     const email = "leaky.row@example.com";
+    // A failure whose message quotes the row, as PostgreSQL's own messages can.
+    await app.db.prisma.$executeRawUnsafe(`
+      CREATE FUNCTION reject_leaky_row() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.email = '${email}' THEN RAISE EXCEPTION 'refusing the row of %', NEW.email; END IF;
+        RETURN NEW;
+      END $$`);
     await app.db.prisma.$executeRawUnsafe(
-      `ALTER TABLE contacts ADD CONSTRAINT reject_leaky_row CHECK (email IS DISTINCT FROM '${email}')`,
+      "CREATE TRIGGER reject_leaky_row BEFORE INSERT ON contacts FOR EACH ROW EXECUTE FUNCTION reject_leaky_row()",
     );
     try {
       const response = await server.post(app.tenant.workspaceKey, CREATE_CONTACT, { input: { email } });
@@ -82,7 +89,7 @@ describe("request logs", () => {
       expect(entries.length).toBeGreaterThan(0);
       expect(server.logs.lines.join("\n")).not.toContain(email);
     } finally {
-      await app.db.prisma.$executeRawUnsafe("ALTER TABLE contacts DROP CONSTRAINT reject_leaky_row");
+      await app.db.prisma.$executeRawUnsafe("DROP TRIGGER reject_leaky_row ON contacts");
     }
   });
 });
