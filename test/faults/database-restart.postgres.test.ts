@@ -193,11 +193,13 @@ describe("PostgreSQL restarted while a load runs", () => {
         .filter((entry) => entry.path === "/ready" && entry.status === 200 && entry.start >= timeline.up)
         .sort((a, b) => a.end - b.end)[0];
       const longest = Math.max(...calls.map((call) => call.end - call.start));
+      const lastUnavailable = Math.max(...unavailable.map((call) => call.end)) - timeline.up;
       console.info(
         `database restart (-m ${mode}): ${calls.length} requests, ${successes()} created, ${unavailable.length} SERVICE_UNAVAILABLE, ` +
           `${byKind("masked").length} masked, ${byKind("other").length} other, ${byKind("no-answer").length} unanswered; ` +
           `slowest answer ${longest} ms; timeline ${JSON.stringify(timeline)}; ` +
-          `first contact created ${recoveryMs} ms after the database was back, /ready 200 again after ` +
+          `first contact created ${recoveryMs} ms after the database was back (pg_ctl start returned), last ` +
+          `SERVICE_UNAVAILABLE ${lastUnavailable} ms after it, /ready 200 again after ` +
           `${readyAgain ? readyAgain.end - timeline.up : "never"} ms; ${probes.length} probes`,
       );
 

@@ -187,7 +187,7 @@ describe("graceful shutdown", { timeout: 180_000 }, () => {
       record(`slow-${i}`, upload.answer);
       return upload;
     });
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await new Promise((resolve) => setTimeout(resolve, 1000));
 
     // A steady load: 40 at once, then one more every 5 ms; SIGTERM once 60 are answered; the load
     // goes on until the server refuses connections (its listening socket is closed).
