@@ -1,4 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  byName,
+  createContactThroughApi,
+  deleteContactThroughApi,
+  issuesOf,
+  shape,
+  storedContact,
+  tick,
+} from "../support/contact-helpers.js";
 import { CREATE_CONTACT, countRows, startTestApp, type TestApp } from "../support/test-app.js";
 
 // SPEC.md, "Upserting a contact (create or update)": every rule, and the inputs that break it.
@@ -41,10 +50,6 @@ const UPSERT = /* GraphQL */ `
   }
 `;
 
-const DELETE = /* GraphQL */ `
-  mutation Delete($id: ID!) { deleteContact(id: $id) { __typename } }
-`;
-
 const FORBIDDEN = { __typename: "ForbiddenError", message: "This API key may not access that workspace" };
 
 let sequence = 0;
@@ -57,10 +62,9 @@ function fresh(area = "212") {
   };
 }
 
-/** The contact as the API returns it, with tags as a list of names. */
-function shape(contact: any) {
-  return { ...contact, tags: contact.tags.map((tag: { name: string }) => tag.name) };
-}
+const create = (input: Record<string, unknown>, key?: string) => createContactThroughApi(app, input, key);
+const remove = (id: string) => deleteContactThroughApi(app, id);
+const stored = (id: string) => storedContact(app, id);
 
 async function upsert(input: Record<string, unknown>, key = app.tenant.workspaceKey) {
   const response = await app.graphql(key, UPSERT, { input });
@@ -68,53 +72,6 @@ async function upsert(input: Record<string, unknown>, key = app.tenant.workspace
   expect(response.body.errors).toBeUndefined();
   const result = response.body.data?.upsertContact;
   return result.contact ? { ...result, contact: shape(result.contact) } : result;
-}
-
-async function create(input: Record<string, unknown>, key = app.tenant.workspaceKey) {
-  const response = await app.graphql(key, CREATE_CONTACT, { input });
-  const result = response.body.data?.createContact;
-  expect(result.__typename).toBe("CreateContactSuccess");
-  return shape(result.contact);
-}
-
-async function remove(id: string) {
-  const response = await app.graphql(app.tenant.accountKey, DELETE, { id });
-  expect(response.body.data?.deleteContact.__typename).toBe("DeleteContactSuccess");
-}
-
-function byName(a: string, b: string) {
-  return a.localeCompare(b, "en", { sensitivity: "base" }) || (a < b ? -1 : a > b ? 1 : 0);
-}
-
-/** What the database holds for a contact (deleted or not), in the shape the API returns plus deletedAt. */
-async function stored(id: string) {
-  const row = await app.db.prisma.contact.findFirstOrThrow({
-    where: { id },
-    include: { tags: { include: { tag: true } }, customValues: { include: { customVariable: true } } },
-  });
-  return {
-    id: row.id,
-    workspaceId: row.workspaceId,
-    firstName: row.firstName,
-    lastName: row.lastName,
-    email: row.email,
-    phone: row.phone,
-    timezone: row.timezone,
-    tags: row.tags.map((link) => link.tag.name).sort(byName),
-    customFields: row.customValues
-      .map((value) => ({ name: value.customVariable.name, value: value.value }))
-      .sort((a, b) => byName(a.name, b.name)),
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
-    deletedAt: row.deletedAt?.toISOString() ?? null,
-  };
-}
-
-/** Lets the clock move on, so that a changed updatedAt is visibly later (timestamps have millisecond precision). */
-const tick = () => new Promise((resolve) => setTimeout(resolve, 15));
-
-function issuesOf(result: any) {
-  return result.issues.map(({ path, code }: { path: string[]; code: string }) => ({ path, code }));
 }
 
 describe("upsertContact: which contact matches", () => {
