@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  byName,
   createContactThroughApi,
   deleteContactThroughApi,
   issuesOf,
@@ -8,7 +7,7 @@ import {
   storedContact,
   tick,
 } from "../support/contact-helpers.js";
-import { CREATE_CONTACT, countRows, startTestApp, type TestApp } from "../support/test-app.js";
+import { countRows, startTestApp, type TestApp } from "../support/test-app.js";
 
 // SPEC.md, "Updating a contact": every rule, and the inputs that break it.
 

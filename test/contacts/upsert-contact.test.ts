@@ -8,7 +8,7 @@ import {
   storedContact,
   tick,
 } from "../support/contact-helpers.js";
-import { CREATE_CONTACT, countRows, startTestApp, type TestApp } from "../support/test-app.js";
+import { countRows, startTestApp, type TestApp } from "../support/test-app.js";
 
 // SPEC.md, "Upserting a contact (create or update)": every rule, and the inputs that break it.
 
