@@ -7,7 +7,7 @@ import { addUnknownCustomField, customValuesAsText } from "../rules/custom-field
 import { timezoneFromPhone } from "../rules/timezone.js";
 import { IssueCollector } from "../validation.js";
 import { contactUniqueViolation, findContactConflicts } from "./contact-conflicts.js";
-import { normalizeContactFields } from "./contact-fields.js";
+import { type ContactFieldValues, normalizeContactFields } from "./contact-fields.js";
 import type { ContactRecord } from "./contact-record.js";
 import { insertContact, type NewContactRow } from "./insert-contact-row.js";
 import { type PreparedContactWrite, prepareContactWrite, type WorkspaceContactInput } from "./prepare-write.js";
@@ -34,23 +34,7 @@ export async function createContact(
       onUniqueViolation: "conflict",
     });
   }
-  const phone = values.phone ?? null;
-  return insertWithRetry(
-    prisma,
-    {
-      workspaceId,
-      accountId: caller.accountId,
-      callerWorkspaceId: caller.workspaceId,
-      firstName: values.firstName ?? null,
-      lastName: values.lastName ?? null,
-      email: values.email ?? null,
-      phone,
-      timezone: values.timezone ?? timezoneFromPhone(phone),
-      tagNames,
-      customValues,
-    },
-    "conflict",
-  );
+  return insertWithRetry(prisma, newContactRow(caller, workspaceId, values, tagNames, customValues), "conflict");
 }
 
 /**
@@ -64,23 +48,35 @@ export function insertPreparedContact(
   { workspace, values, tagNames, customValues }: PreparedContactWrite,
   options: { onUniqueViolation: "conflict" | "rethrow" },
 ): Promise<ContactRecord> {
-  const phone = values.phone ?? null;
   return insertWithRetry(
     prisma,
-    {
-      workspaceId: workspace.id,
-      accountId: caller.accountId,
-      callerWorkspaceId: caller.workspaceId,
-      firstName: values.firstName ?? null,
-      lastName: values.lastName ?? null,
-      email: values.email ?? null,
-      phone,
-      timezone: values.timezone ?? timezoneFromPhone(phone),
-      tagNames,
-      customValues: customValues.map(({ name, value }) => ({ name, value })),
-    },
+    newContactRow(caller, workspace.id, values, tagNames, customValues),
     options.onUniqueViolation,
   );
+}
+
+/** The row a create inserts: given values, the timezone given or derived from the phone. */
+function newContactRow(
+  caller: Caller,
+  workspaceId: string,
+  values: ContactFieldValues,
+  tagNames: string[],
+  customValues: readonly { name: string; value: string | null }[],
+): NewContactRow {
+  const phone = values.phone ?? null;
+  return {
+    workspaceId,
+    accountId: caller.accountId,
+    callerWorkspaceId: caller.workspaceId,
+    firstName: values.firstName ?? null,
+    lastName: values.lastName ?? null,
+    email: values.email ?? null,
+    phone,
+    // The workspace default, when this is null, is applied by the insert statement.
+    timezone: values.timezone ?? timezoneFromPhone(phone),
+    tagNames,
+    customValues: customValues.map(({ name, value }) => ({ name, value })),
+  };
 }
 
 const MAX_ATTEMPTS = 3;
