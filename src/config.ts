@@ -11,6 +11,8 @@ export interface Config {
   databasePoolSize: number;
   databaseConnectTimeoutMs: number;
   databaseStatementTimeoutMs: number;
+  /** PostgreSQL: keep hot statements parsed and planned per connection (off behind a transaction-mode pooler). */
+  databasePreparedStatements: boolean;
   /** Create a demo account and workspace on an empty embedded database. Never on PostgreSQL. */
   seedDemo: boolean;
   http: HttpConfig;
@@ -95,6 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databasePoolSize: integer(env, "DATABASE_POOL_SIZE", 10, 1, 1000),
     databaseConnectTimeoutMs: integer(env, "DATABASE_CONNECT_TIMEOUT_MS", 5000, 100, 600_000),
     databaseStatementTimeoutMs: integer(env, "DATABASE_STATEMENT_TIMEOUT_MS", 15_000, 100, 3_600_000),
+    databasePreparedStatements: boolean(env, "DATABASE_PREPARED_STATEMENTS", true),
     seedDemo: boolean(env, "SEED_DEMO", true),
     http: {
       maxBodyBytes: integer(env, "MAX_BODY_BYTES", 1024 * 1024, 1024, 1024 * 1024 * 1024),

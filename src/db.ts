@@ -7,6 +7,10 @@ import { PrismaPGlite } from "pglite-prisma-adapter";
 import type { Config } from "./config.js";
 import { PrismaClient } from "./generated/prisma/client.js";
 import { lockDataDirectory } from "./pglite-lock.js";
+import { createStatementNamer } from "./prepared-statements.js";
+
+/** Distinct SQL texts kept as prepared statements on each PostgreSQL connection. */
+const PREPARED_STATEMENT_LIMIT = 500;
 
 /** A plain SQL connection, used where Prisma cannot help: applying migrations. */
 export interface SqlConnection {
@@ -30,7 +34,7 @@ export interface Database {
 }
 
 type DatabaseSettings = Pick<Config, "databaseUrl" | "databasePoolSize" | "databaseConnectTimeoutMs"> &
-  Partial<Pick<Config, "databaseStatementTimeoutMs">>;
+  Partial<Pick<Config, "databaseStatementTimeoutMs" | "databasePreparedStatements">>;
 
 export interface DatabaseOptions {
   logQueries?: boolean;
@@ -74,7 +78,9 @@ function openPostgres(settings: DatabaseSettings, options: DatabaseOptions): Dat
   });
   // An idle connection that the server drops must not crash the process; the pool replaces it.
   pool.on("error", () => {});
-  const { prisma, queryLog } = createPrisma(new PrismaPg(pool), options);
+  const statementNameGenerator =
+    settings.databasePreparedStatements === false ? undefined : createStatementNamer(PREPARED_STATEMENT_LIMIT);
+  const { prisma, queryLog } = createPrisma(new PrismaPg(pool, { statementNameGenerator }), options);
   return {
     kind: "postgres",
     prisma,
