@@ -246,13 +246,16 @@ export async function runFloor(
   warmupSeconds: number,
   seconds: number,
   counter: Counter,
+  window: { onStart(): void; onEnd(): void },
 ): Promise<{ result: SideResult; warmupFailures: number }> {
   const connection = await db.openFloor(concurrency);
   try {
     const warmup = new Recorder();
     if (warmupSeconds > 0) await drive(connection, scenario, concurrency, warmupSeconds, counter, workspaces, warmup);
     const recorder = new Recorder();
+    window.onStart();
     await drive(connection, scenario, concurrency, seconds, counter, workspaces, recorder);
+    window.onEnd();
     return { result: recorder.result(seconds), warmupFailures: warmup.result(1).failureCount };
   } finally {
     await connection.close();

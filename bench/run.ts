@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { parseE164Phone } from "../src/domain/rules/phone.js";
 import { IssueCollector } from "../src/domain/validation.js";
+import { CpuAccounting } from "./cpu-accounting.js";
 import {
   type BenchDatabase,
   createPGliteDatabase,
@@ -32,6 +33,7 @@ import {
 } from "./report.js";
 import { createWorkspaces, seedData, type Workspaces } from "./seed.js";
 import { ProcessSampler, type RunningServer, startServer } from "./server.js";
+import type { SideResult } from "./stats.js";
 import {
   Counter,
   judgeResponse,
@@ -55,6 +57,8 @@ const HELP = `Usage: npm run bench [-- options]
   --scenario <list>        create,upsert,list (default); another list makes a partial run
   --server-env KEY=VALUE   extra environment for the server (repeatable), e.g. DATABASE_POOL_SIZE=20
   --keep-log               keep the server's log file
+  --cpu-prof <dir>         run the server under node --cpu-prof, writing its profile to <dir> at exit
+                           (a partial run: profiling slows the server)
   --report                 only rewrite BENCHMARKS.md and bench/chart.svg from bench/results
 
 PostgreSQL: DATABASE_URL names the server and a database to connect to first (default
@@ -75,6 +79,7 @@ function parseOptions(argv: string[]) {
       scenario: { type: "string" },
       "server-env": { type: "string", multiple: true },
       "keep-log": { type: "boolean", default: false },
+      "cpu-prof": { type: "string" },
       report: { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
@@ -118,6 +123,7 @@ function parseOptions(argv: string[]) {
   }
   const partial =
     values.quick ||
+    values["cpu-prof"] !== undefined ||
     concurrencies.join(",") !== DEFAULT_CONCURRENCIES.join(",") ||
     scenarios.join(",") !== SCENARIOS.join(",");
   return {
@@ -129,11 +135,19 @@ function parseOptions(argv: string[]) {
     serverEnv,
     partial,
     keepLog: values["keep-log"],
+    cpuProfileDirectory: values["cpu-prof"],
     command: `npm run bench${argv.length ? ` -- ${argv.join(" ")}` : ""}`,
   };
 }
 
 type Options = ReturnType<typeof parseOptions>;
+
+/** "machine (database)" CPU milliseconds per request, for the console. */
+function cpuCost(side: SideResult): string {
+  const machine = side.cpu?.machineMsPerRequest;
+  const database = side.cpu?.databaseMsPerRequest;
+  return `${machine ?? "n/a"}${database != null ? ` (db ${database})` : ""}`;
+}
 
 /** Every number the run will use must pass the server's own phone rule. */
 function checkPhones(): void {
@@ -271,7 +285,12 @@ async function main(): Promise<void> {
     }
 
     phase = performance.now();
-    server = await startServer({ databaseUrl: db.url, env: options.serverEnv, logFile });
+    server = await startServer({
+      databaseUrl: db.url,
+      env: options.serverEnv,
+      logFile,
+      cpuProfileDirectory: options.cpuProfileDirectory,
+    });
     console.log(`Server pid ${server.pid} on 127.0.0.1:${server.port}, ready in ${since(phase)}`);
     const sampler = new ProcessSampler(server.pid);
     const counter = new Counter();
@@ -282,6 +301,8 @@ async function main(): Promise<void> {
       for (const concurrency of options.concurrencies) {
         const target = { port: server.port, apiKey: workspaces[scenario].apiKey };
         let usage: ReturnType<ProcessSampler["stop"]> = { peakRssMb: null, cpuPercent: null };
+        const oursCpu = new CpuAccounting(db.storage === "postgres");
+        const floorCpu = new CpuAccounting(db.storage === "postgres");
         const ours = await runOurs(
           target,
           scenario,
@@ -289,7 +310,16 @@ async function main(): Promise<void> {
           options.warmupSeconds,
           options.durationSeconds,
           counter,
-          { onStart: () => sampler.start(), onEnd: () => (usage = sampler.stop()) },
+          {
+            onStart: () => {
+              sampler.start();
+              oursCpu.start();
+            },
+            onEnd: () => {
+              oursCpu.stop();
+              usage = sampler.stop();
+            },
+          },
         );
         ours.result.serverPeakRssMb = usage.peakRssMb;
         ours.result.serverCpuPercent = usage.cpuPercent;
@@ -301,7 +331,10 @@ async function main(): Promise<void> {
           options.warmupSeconds,
           options.durationSeconds,
           counter,
+          { onStart: () => floorCpu.start(), onEnd: () => floorCpu.stop() },
         );
+        ours.result.cpu = oursCpu.perRequest(ours.result.ok);
+        floor.result.cpu = floorCpu.perRequest(floor.result.ok);
         const ratio =
           floor.result.throughput > 0
             ? Math.round((ours.result.throughput / floor.result.throughput) * 1000) / 1000
@@ -319,7 +352,7 @@ async function main(): Promise<void> {
         console.log(
           `${scenario.padEnd(6)} c=${String(concurrency).padStart(3)}  ours ${fmt(o.throughput)}/s p50 ${fmt(o.latencyMs.p50)} p99 ${fmt(o.latencyMs.p99)} ms ` +
             `rss ${o.serverPeakRssMb} MB cpu ${o.serverCpuPercent}%  |  floor ${fmt(f.throughput)}/s p50 ${fmt(f.latencyMs.p50)} p99 ${fmt(f.latencyMs.p99)} ms  ` +
-            `|  ratio ${ratio?.toFixed(2) ?? "n/a"}` +
+            `|  ratio ${ratio?.toFixed(2) ?? "n/a"}  |  cpu ms/request ours ${cpuCost(o)} floor ${cpuCost(f)}` +
             (o.failureCount || f.failureCount ? `  FAILURES ours ${o.failureCount} floor ${f.failureCount}` : ""),
         );
         for (const sample of [...o.failureSamples.slice(0, 2), ...f.failureSamples.slice(0, 2)])

@@ -6,6 +6,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 
 const REPO_ROOT = new URL("..", import.meta.url);
@@ -41,12 +42,17 @@ export async function startServer(options: {
   databaseUrl: string;
   env: Record<string, string>;
   logFile: string;
+  /** Run under `node --cpu-prof`, the profile written here when the server exits. */
+  cpuProfileDirectory?: string;
 }): Promise<RunningServer> {
   const port = await freePort();
   const log = openSync(options.logFile, "a");
   let child: ChildProcess;
   try {
-    child = spawn(process.execPath, ["--import", "tsx", "src/server.ts"], {
+    const profiling = options.cpuProfileDirectory
+      ? ["--cpu-prof", "--cpu-prof-dir", resolve(options.cpuProfileDirectory)]
+      : [];
+    child = spawn(process.execPath, [...profiling, "--import", "tsx", "src/server.ts"], {
       cwd: REPO_ROOT,
       env: {
         ...process.env,

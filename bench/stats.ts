@@ -1,3 +1,4 @@
+import type { CpuCost } from "./cpu-accounting.js";
 /** Measurements of one side (ours or the floor) of one cell, computed the same way for both. */
 
 export interface LatencySummary {
@@ -35,6 +36,8 @@ export interface SideResult {
   /** Ours only: the server process during the measured window. */
   serverPeakRssMb?: number | null;
   serverCpuPercent?: number | null;
+  /** CPU per successful request over the measured window (bench/cpu-accounting.ts). */
+  cpu?: CpuCost;
 }
 
 export function emptyFailures(): Failures {

@@ -1,0 +1,77 @@
+/**
+ * Where a cell's CPU went: the whole machine's busy time (every core, from /proc/stat) and the
+ * PostgreSQL server's processes (every process named `postgres`), over one side's measured window.
+ * Divided by the successful requests, this says what one request costs the machine, which on a
+ * saturated machine is what decides throughput: ours ÷ floor is then close to the floor's
+ * machine CPU per request ÷ ours.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** Busy jiffies summed over every core: everything but idle and iowait. */
+function machineBusyTicks(): number | null {
+  try {
+    const line = readFileSync("/proc/stat", "utf8").split("\n")[0] ?? "";
+    const [, ...fields] = line.trim().split(/\s+/);
+    const values = fields.map(Number);
+    const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = values;
+    return user + nice + system + irq + softirq + steal;
+  } catch {
+    return null;
+  }
+}
+
+/** utime + stime of every process whose command name is `name` (processes that exit meanwhile are lost). */
+function processTicks(name: string): number {
+  let total = 0;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      if (stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")) !== name) continue;
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      total += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // The process ended between the listing and the read.
+    }
+  }
+  return total;
+}
+
+export interface CpuCost {
+  /** Milliseconds of CPU, every core counted, per successful request. */
+  machineMsPerRequest: number | null;
+  /** PostgreSQL's processes only; null for PGlite, which runs inside the server and the harness. */
+  databaseMsPerRequest: number | null;
+}
+
+export class CpuAccounting {
+  private machineStart: number | null = null;
+  private databaseStart = 0;
+  private machineEnd: number | null = null;
+  private databaseEnd = 0;
+
+  constructor(private readonly measureDatabase: boolean) {}
+
+  start(): void {
+    this.machineStart = machineBusyTicks();
+    this.databaseStart = this.measureDatabase ? processTicks("postgres") : 0;
+  }
+
+  stop(): void {
+    this.machineEnd = machineBusyTicks();
+    this.databaseEnd = this.measureDatabase ? processTicks("postgres") : 0;
+  }
+
+  perRequest(successfulRequests: number): CpuCost {
+    if (successfulRequests <= 0) return { machineMsPerRequest: null, databaseMsPerRequest: null };
+    const ms = (ticks: number) =>
+      Math.round(((ticks * 1000) / CLOCK_TICKS_PER_SECOND / successfulRequests) * 100) / 100;
+    return {
+      machineMsPerRequest:
+        this.machineStart !== null && this.machineEnd !== null ? ms(this.machineEnd - this.machineStart) : null,
+      databaseMsPerRequest: this.measureDatabase ? ms(this.databaseEnd - this.databaseStart) : null,
+    };
+  }
+}
