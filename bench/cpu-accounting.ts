@@ -22,20 +22,31 @@ function machineBusyTicks(): number | null {
   }
 }
 
-/** utime + stime of every process whose command name is `name` (processes that exit meanwhile are lost). */
-function processTicks(name: string): number {
-  let total = 0;
+/** utime + stime of every process whose command name is `name`, by pid. */
+function processTicks(name: string): Map<string, number> {
+  const ticks = new Map<string, number>();
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
       if (stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")) !== name) continue;
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      total += Number(fields[11]) + Number(fields[12]);
+      ticks.set(entry, Number(fields[11]) + Number(fields[12]));
     } catch {
       // The process ended between the listing and the read.
     }
   }
+  return ticks;
+}
+
+/**
+ * CPU used between two readings: by the processes alive at the end, from their first reading (or
+ * from zero if they started meanwhile). A process that ended meanwhile (an autovacuum worker) is
+ * left out, since its last ticks are unknown; subtracting its first reading would be worse.
+ */
+function ticksBetween(start: Map<string, number>, end: Map<string, number>): number {
+  let total = 0;
+  for (const [pid, ticks] of end) total += ticks - (start.get(pid) ?? 0);
   return total;
 }
 
@@ -48,20 +59,20 @@ export interface CpuCost {
 
 export class CpuAccounting {
   private machineStart: number | null = null;
-  private databaseStart = 0;
+  private databaseStart = new Map<string, number>();
   private machineEnd: number | null = null;
-  private databaseEnd = 0;
+  private databaseEnd = new Map<string, number>();
 
   constructor(private readonly measureDatabase: boolean) {}
 
   start(): void {
     this.machineStart = machineBusyTicks();
-    this.databaseStart = this.measureDatabase ? processTicks("postgres") : 0;
+    this.databaseStart = this.measureDatabase ? processTicks("postgres") : new Map();
   }
 
   stop(): void {
     this.machineEnd = machineBusyTicks();
-    this.databaseEnd = this.measureDatabase ? processTicks("postgres") : 0;
+    this.databaseEnd = this.measureDatabase ? processTicks("postgres") : new Map();
   }
 
   perRequest(successfulRequests: number): CpuCost {
@@ -71,7 +82,7 @@ export class CpuAccounting {
     return {
       machineMsPerRequest:
         this.machineStart !== null && this.machineEnd !== null ? ms(this.machineEnd - this.machineStart) : null,
-      databaseMsPerRequest: this.measureDatabase ? ms(this.databaseEnd - this.databaseStart) : null,
+      databaseMsPerRequest: this.measureDatabase ? ms(ticksBetween(this.databaseStart, this.databaseEnd)) : null,
     };
   }
 }

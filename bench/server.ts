@@ -1,5 +1,5 @@
 /**
- * The server under test, started the way `npm start` starts it (tsx on src/server.ts) with
+ * The server under test, started the way `npm start` starts it (built into dist/server.js, then node) with
  * NODE_ENV=production, on a free loopback port, its output going to a log file. Its memory and CPU
  * are sampled from /proc while a cell runs.
  */
@@ -33,6 +33,13 @@ function freePort(): Promise<number> {
   });
 }
 
+/** `npm start`'s prestart step: the server as JavaScript in dist/. */
+async function buildServer(): Promise<void> {
+  const build = spawn(process.execPath, ["scripts/build-server.mjs"], { cwd: REPO_ROOT, stdio: "inherit" });
+  const code = await new Promise<number | null>((done) => build.on("exit", done));
+  if (code !== 0) throw new Error(`building the server failed (exit ${code})`);
+}
+
 function logTail(file: string, lines = 30): string {
   if (!existsSync(file)) return "";
   return readFileSync(file, "utf8").split("\n").slice(-lines).join("\n");
@@ -45,6 +52,7 @@ export async function startServer(options: {
   /** Run under `node --cpu-prof`, the profile written here when the server exits. */
   cpuProfileDirectory?: string;
 }): Promise<RunningServer> {
+  await buildServer();
   const port = await freePort();
   const log = openSync(options.logFile, "a");
   let child: ChildProcess;
@@ -52,7 +60,7 @@ export async function startServer(options: {
     const profiling = options.cpuProfileDirectory
       ? ["--cpu-prof", "--cpu-prof-dir", resolve(options.cpuProfileDirectory)]
       : [];
-    child = spawn(process.execPath, [...profiling, "--import", "tsx", "src/server.ts"], {
+    child = spawn(process.execPath, [...profiling, "dist/server.js"], {
       cwd: REPO_ROOT,
       env: {
         ...process.env,

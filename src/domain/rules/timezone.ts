@@ -2,7 +2,10 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { deserialize } from "bson";
-import tzdata from "tzdata";
+
+// tzdata's entry is a JSON file: require() loads it the same way under tsx and in the compiled
+// server, where an ESM import of JSON would need an import attribute that tsx's build drops.
+const tzdata = createRequire(import.meta.url)("tzdata") as { zones: Record<string, unknown> };
 
 /**
  * Every name the tz database knows, canonical zones and their official aliases (links), spelled

@@ -1,0 +1,18 @@
+// `npm start` runs the server as plain JavaScript: this bundles src/server.ts and our own modules
+// into dist/server.js with esbuild (packages stay imports from node_modules). Running TypeScript
+// through tsx's loader at start would cost about a hundred megabytes of memory and a loader on
+// every import, in the process that serves traffic. dist/ sits beside src/, so the paths the code
+// resolves from import.meta.url (prisma/migrations, examples/web/dist) are the same from both.
+import { build } from "esbuild";
+
+await build({
+  entryPoints: ["src/server.ts"],
+  outfile: "dist/server.js",
+  bundle: true,
+  packages: "external",
+  platform: "node",
+  format: "esm",
+  target: "node20",
+  sourcemap: "linked",
+  logLevel: "warning",
+});
