@@ -26,6 +26,8 @@ export interface Config {
   metricsEnabled: boolean;
   /** How long SIGTERM waits for in-flight requests before closing anyway. */
   shutdownTimeoutMs: number;
+  /** Server processes (node:cluster) on PostgreSQL; 1 runs the server in this process. */
+  webConcurrency: number;
 }
 
 export interface HttpConfig {
@@ -90,6 +92,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const logLevel = (env.LOG_LEVEL?.trim() || "info") as Config["logLevel"];
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}`);
   const origins = env.CORS_ORIGINS?.trim() || "*";
+  const webConcurrency = integer(env, "WEB_CONCURRENCY", 1, 1, 64);
+  if (webConcurrency > 1 && databaseUrl.startsWith("pglite:")) {
+    throw new ConfigError("WEB_CONCURRENCY above 1 needs PostgreSQL: an embedded database is opened by one process");
+  }
   return {
     databaseUrl,
     port: integer(env, "PORT", 4000, 0, 65535),
@@ -127,5 +133,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel,
     metricsEnabled: boolean(env, "METRICS_ENABLED", false),
     shutdownTimeoutMs: integer(env, "SHUTDOWN_TIMEOUT_MS", 10_000, 0, 600_000),
+    webConcurrency,
   };
 }

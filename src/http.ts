@@ -60,8 +60,14 @@ export function createHttpHandler(options: HttpOptions): HttpHandler {
       }
     }
     if (path === "/metrics" && metrics) {
+      let text: string;
+      try {
+        text = await withTimeout(metrics.render(), READINESS_TIMEOUT_MS);
+      } catch {
+        return send(response, 503, { status: "unavailable" });
+      }
       response.setHeader("content-type", metrics.registry.contentType);
-      response.end(await metrics.registry.metrics());
+      response.end(text);
       return;
     }
     if (serveWebApp && (path === WEB_APP_PATH || path.startsWith(`${WEB_APP_PATH}/`))) {

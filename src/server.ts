@@ -1,15 +1,17 @@
+import cluster from "node:cluster";
 import { existsSync } from "node:fs";
 import { createServer } from "node:http";
 import { resolve } from "node:path";
 import { createApp } from "./app.js";
+import { clusterMetricsSource, runClusterPrimary } from "./cluster.js";
 import { type Config, loadConfig } from "./config.js";
-import { openDatabase } from "./db.js";
+import { type Database, openDatabase } from "./db.js";
 import { ensureDemoWorkspace } from "./demo.js";
 import { purgeExpiredIdempotencyKeys } from "./domain/idempotency.js";
 import { warmTimezoneData } from "./domain/rules/timezone.js";
 import { createHttpHandler, WEB_APP_DIRECTORY, WEB_APP_PATH } from "./http.js";
 import { migrate } from "./migrations.js";
-import { createLogger } from "./observability/logger.js";
+import { createLogger, type Logger } from "./observability/logger.js";
 import { createMetrics } from "./observability/metrics.js";
 import { createRateLimiter } from "./rate-limit.js";
 
@@ -21,11 +23,13 @@ function demoKeyFile(config: Config): string | null {
   return location === "memory" ? null : `${resolve(location)}.demo-key.json`;
 }
 
-async function start(config: Config) {
-  const logger = createLogger(config.logLevel);
+async function start(config: Config, logger: Logger) {
   const db = await openDatabase(config);
-  const applied = await migrate(db);
-  if (applied.length > 0) logger.info({ migrations: applied }, "applied migrations");
+  // In a cluster the primary has applied them before starting the workers.
+  if (cluster.isPrimary) {
+    const applied = await migrate(db);
+    if (applied.length > 0) logger.info({ migrations: applied }, "applied migrations");
+  }
   warmTimezoneData();
   const demo =
     db.kind === "pglite" && config.seedDemo ? await ensureDemoWorkspace(db.prisma, demoKeyFile(config)) : null;
@@ -37,7 +41,7 @@ async function start(config: Config) {
     logger,
     maxBodyBytes: config.http.maxBodyBytes,
     checkReadiness: () => db.ping(),
-    metrics: config.metricsEnabled ? createMetrics(db.poolStats) : undefined,
+    metrics: config.metricsEnabled ? processMetrics(db.poolStats) : undefined,
   });
   const server = createServer(http.listener);
   const purge = () =>
@@ -48,6 +52,7 @@ async function start(config: Config) {
   const purgeTimer = setInterval(purge, PURGE_INTERVAL_MS).unref();
 
   server.listen(config.port, config.host, () => {
+    if (cluster.isWorker) return; // The cluster's primary says where it listens, once.
     const address = server.address();
     const port = typeof address === "object" && address ? address.port : config.port;
     const url = `http://localhost:${port}${yoga.graphqlEndpoint}`;
@@ -93,7 +98,21 @@ async function start(config: Config) {
   process.on("SIGINT", () => stop("SIGINT"));
 }
 
-start(loadConfig()).catch((error: unknown) => {
+/** This process's metrics; in a cluster worker, /metrics answers with every worker's. */
+function processMetrics(poolStats: Database["poolStats"]) {
+  const metrics = createMetrics(poolStats);
+  if (cluster.isWorker) metrics.render = clusterMetricsSource(metrics.registry);
+  return metrics;
+}
+
+async function main() {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  if (cluster.isPrimary && config.webConcurrency > 1) return runClusterPrimary(config, logger);
+  return start(config, logger);
+}
+
+main().catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 });

@@ -9,6 +9,8 @@ export interface PoolStats {
 
 export interface Metrics {
   registry: Registry;
+  /** The exposition text: this process's registry, or every cluster worker's summed (cluster.ts). */
+  render(): Promise<string>;
   observe(record: RequestRecord, status: number, seconds: number): void;
 }
 
@@ -46,6 +48,7 @@ export function createMetrics(poolStats?: () => PoolStats): Metrics {
   }
   return {
     registry,
+    render: () => registry.metrics(),
     observe(record, status, seconds) {
       const labels = {
         operation: record.rootFields ?? "none",
