@@ -40,6 +40,13 @@ export interface BenchDatabase {
   withSql<T>(work: (sql: SqlRunner) => Promise<T>): Promise<T>;
   /** Called once seeding is done and before the server opens the data. */
   sealSeed(): Promise<void>;
+  /**
+   * Before each side's warm-up: a checkpoint, so that both sides start from the same state. After
+   * a checkpoint, the first change to each page writes the whole page to the WAL; without this,
+   * whichever side ran first after the seed (ours) would pay for those pages for both. PGlite: none
+   * (the server holds its data directory, and it runs without fsync).
+   */
+  settle(): Promise<void>;
   facts(): Promise<DatabaseFacts>;
   openFloor(concurrency: number): Promise<FloorConnection>;
   /** Drops the database or removes the directory; safe to call twice. */
@@ -119,6 +126,9 @@ export async function createPostgresDatabase(serverUrl: string): Promise<BenchDa
     location: redact(url),
     withSql,
     async sealSeed() {},
+    async settle() {
+      await withSql((sql) => sql.query("CHECKPOINT"));
+    },
     facts: () => withSql(async (sql) => toFacts((await sql.query<FactsRow>(FACTS_SQL))[0])),
     async openFloor(concurrency) {
       const pool = new pg.Pool({ connectionString: url, max: concurrency });
@@ -172,6 +182,7 @@ export async function createPGliteDatabase(): Promise<BenchDatabase> {
         work({ query: async (sql, params) => (await db.query(sql, params)).rows as never }),
       );
     },
+    async settle() {},
     async sealSeed() {
       cpSync(serverDirectory, floorDirectory, { recursive: true });
       floor = await PGlite.create(floorDirectory);

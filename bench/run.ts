@@ -303,6 +303,7 @@ async function main(): Promise<void> {
         let usage: ReturnType<ProcessSampler["stop"]> = { peakRssMb: null, cpuPercent: null };
         const oursCpu = new CpuAccounting(db.storage === "postgres");
         const floorCpu = new CpuAccounting(db.storage === "postgres");
+        await db.settle();
         const ours = await runOurs(
           target,
           scenario,
@@ -323,6 +324,7 @@ async function main(): Promise<void> {
         );
         ours.result.serverPeakRssMb = usage.peakRssMb;
         ours.result.serverCpuPercent = usage.cpuPercent;
+        await db.settle();
         const floor = await runFloor(
           db,
           workspaces,

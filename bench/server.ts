@@ -116,7 +116,17 @@ export async function startServer(options: {
 
 const CLOCK_TICKS_PER_SECOND = 100;
 
-function readStatus(pid: number): { rssKb: number; hwmKb: number } | null {
+/** The process and its children (the workers of WEB_CONCURRENCY > 1). */
+function processTree(pid: number): number[] {
+  try {
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim();
+    return [pid, ...(children ? children.split(/\s+/).map(Number) : [])];
+  } catch {
+    return [pid];
+  }
+}
+
+function readOneStatus(pid: number): { rssKb: number; hwmKb: number } | null {
   try {
     const status = readFileSync(`/proc/${pid}/status`, "utf8");
     const field = (name: string) => Number(status.match(new RegExp(`^${name}:\\s+(\\d+)`, "m"))?.[1] ?? Number.NaN);
@@ -126,7 +136,24 @@ function readStatus(pid: number): { rssKb: number; hwmKb: number } | null {
   }
 }
 
+/** Resident memory of the server, its workers included (summed; the peak is the sum of each one's peak). */
+function readStatus(pid: number): { rssKb: number; hwmKb: number } | null {
+  const statuses = processTree(pid).map(readOneStatus);
+  if (statuses[0] === null) return null;
+  return statuses.reduce<{ rssKb: number; hwmKb: number }>(
+    (sum, status) => (status ? { rssKb: sum.rssKb + status.rssKb, hwmKb: sum.hwmKb + status.hwmKb } : sum),
+    { rssKb: 0, hwmKb: 0 },
+  );
+}
+
+/** CPU of the server, its workers included. */
 function readCpuTicks(pid: number): number | null {
+  const ticks = processTree(pid).map(readOneCpuTicks);
+  if (ticks[0] === null) return null;
+  return ticks.reduce<number>((sum, value) => sum + (value ?? 0), 0);
+}
+
+function readOneCpuTicks(pid: number): number | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     // Fields after the command name (which may contain spaces) start at field 3; utime and stime are 14 and 15.
