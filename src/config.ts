@@ -11,7 +11,7 @@ export interface Config {
   databasePoolSize: number;
   databaseConnectTimeoutMs: number;
   databaseStatementTimeoutMs: number;
-  /** PostgreSQL: keep hot statements parsed and planned per connection (off behind a transaction-mode pooler). */
+  /** PostgreSQL: parse statements once per connection (off behind a transaction-mode pooler). */
   databasePreparedStatements: boolean;
   /** Create a demo account and workspace on an empty embedded database. Never on PostgreSQL. */
   seedDemo: boolean;

@@ -51,7 +51,9 @@ async function serverWithOneConnection(preparedStatements: boolean) {
       WHERE statement LIKE '%INSERT INTO contacts%' AND statement NOT LIKE '%pg_prepared_statements%'`;
     return rows[0]?.count ?? 0;
   };
-  return { db, create, preparedInsertCount };
+  const planCacheMode = async () =>
+    (await db.prisma.$queryRaw<{ mode: string }[]>`SELECT current_setting('plan_cache_mode') AS mode`)[0]?.mode;
+  return { db, create, preparedInsertCount, planCacheMode };
 }
 
 describe("prepared statements on PostgreSQL", () => {
@@ -68,6 +70,8 @@ describe("prepared statements on PostgreSQL", () => {
       expect(await server.preparedInsertCount()).toBe(1);
       // A failed request on a prepared statement still writes nothing and says why.
       expect((await server.create("one@example.com")).__typename).toBe("ConflictError");
+      // Planned at every execution: a plan kept from when the tables were small would scan them whole.
+      expect(await server.planCacheMode()).toBe("force_custom_plan");
     } finally {
       await server.db.close();
     }

@@ -42,6 +42,8 @@ interface InsertedRow {
  * values, because round trips are most of a create's cost. When the workspace is not the caller's
  * or a custom field name is unknown, nothing is written and the outcome says which.
  *
+ * Names are looked up with `= ANY(array)`: index probes on (workspace_id, name).
+ *
  * Tags are created with ON CONFLICT DO NOTHING and the rest read from the statement's snapshot, so
  * a tag that another transaction commits while this one runs is in neither; its link then gets a
  * null tag_id and the NOT NULL constraint aborts the statement (SQLSTATE 23502), and running it
@@ -61,7 +63,7 @@ export async function insertContact(prisma: PrismaClient, row: NewContactRow): P
     ), resolved_values AS (
       SELECT v.id AS custom_variable_id, v.name, i.value
       FROM workspace w
-      JOIN custom_variables v ON v.workspace_id = w.id
+      JOIN custom_variables v ON v.workspace_id = w.id AND v.name = ANY(${names}::text[])
       JOIN input_values i ON i.name = v.name
     ), allowed AS (
       SELECT w.id, w.default_timezone FROM workspace w
@@ -83,7 +85,7 @@ export async function insertContact(prisma: PrismaClient, row: NewContactRow): P
     ), contact_tags_found AS (
       SELECT id, name FROM created_tags
       UNION ALL
-      SELECT id, name FROM tags WHERE workspace_id = ${row.workspaceId}::uuid AND name IN (SELECT name FROM input_tags)
+      SELECT id, name FROM tags WHERE workspace_id = ${row.workspaceId}::uuid AND name = ANY(${row.tagNames}::text[])
     ), links AS (
       INSERT INTO contact_tags (workspace_id, contact_id, tag_id)
       SELECT ${row.workspaceId}::uuid, c.id, t.id

@@ -97,7 +97,7 @@ export async function updateContactRow(prisma: PrismaClient, changes: ContactCha
       SELECT id, workspace_id, name FROM created_tags
       UNION ALL
       SELECT id, workspace_id, name FROM tags
-      WHERE workspace_id = ${workspaceId}::uuid AND name IN (SELECT name FROM input_tags)
+      WHERE workspace_id = ${workspaceId}::uuid AND name = ANY(${addTagNames}::text[])
     ), links AS (
       INSERT INTO contact_tags (workspace_id, contact_id, tag_id)
       SELECT ${workspaceId}::uuid, c.id, t.id
