@@ -32,7 +32,6 @@ interface InsertedRow {
   updated_at: Date | null;
   timezone: string | null;
   tags: TagRecord[] | null;
-  custom_fields: { name: string; value: string }[] | null;
 }
 
 /**
@@ -101,9 +100,7 @@ export async function insertContact(prisma: PrismaClient, row: NewContactRow): P
              WHERE NOT EXISTS (SELECT 1 FROM resolved_values r WHERE r.name = i.name)) AS unknown_names,
            c.id, c.created_at, c.updated_at, c.timezone,
            (SELECT json_agg(json_build_object('id', t.id, 'workspaceId', ${row.workspaceId}::uuid, 'name', t.name))
-              FROM contact_tags_found t) AS tags,
-           (SELECT json_agg(json_build_object('name', v.name, 'value', v.value))
-              FROM resolved_values v WHERE v.value IS NOT NULL) AS custom_fields
+              FROM contact_tags_found t) AS tags
     FROM (SELECT 1) AS one LEFT JOIN new_contact c ON true`;
   if (!result?.workspace_found) return { kind: "forbidden" };
   if (!result.id || !result.created_at || !result.updated_at) {
@@ -122,7 +119,10 @@ export async function insertContact(prisma: PrismaClient, row: NewContactRow): P
       createdAt: result.created_at,
       updatedAt: result.updated_at,
       tags: sortByName(result.tags ?? []),
-      customFields: sortByName(result.custom_fields ?? []),
+      // Inserted means every name matched a custom variable exactly: the values are the given ones.
+      customFields: sortByName(
+        row.customValues.flatMap(({ name, value }) => (value === null ? [] : [{ name, value }])),
+      ),
     },
   };
 }
