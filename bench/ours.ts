@@ -4,6 +4,8 @@
  * every response read (onResponse) so that a typed failure or a GraphQL error is not counted as
  * a success.
  */
+import { Agent, request as httpRequest } from "node:http";
+import { setTimeout as sleep } from "node:timers/promises";
 import autocannon from "autocannon";
 import { Recorder, type SideResult } from "./stats.js";
 import { type Counter, judgeResponse, requestBody, type Scenario } from "./workload.js";
@@ -81,4 +83,96 @@ export async function runOurs(
   // Requests still in flight when the window closes are dropped by autocannon, not counted: the
   // floor does the same, and both divide by the window's length.
   return { result: recorder.result(seconds), warmupFailures };
+}
+
+/**
+ * Latency at a steady rate below capacity: `rate` requests per second, started on a fixed schedule
+ * (every 5 ms, the requests then due) over at most `concurrency` keep-alive connections, after a
+ * warm-up at the same rate. Each latency runs from the scheduled start, so time spent waiting for
+ * a free connection counts. Not autocannon's overallRate: that sends each second's quota as fast
+ * as it can at the start of the second, and measures its own bursts.
+ */
+export async function runOursPaced(
+  target: OursTarget,
+  scenario: Scenario,
+  concurrency: number,
+  rate: number,
+  warmupSeconds: number,
+  seconds: number,
+  counter: Counter,
+): Promise<SideResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  try {
+    if (warmupSeconds > 0) await pace(agent, target, scenario, rate, warmupSeconds, counter, new Recorder());
+    const recorder = new Recorder();
+    await pace(agent, target, scenario, rate, seconds, counter, recorder);
+    return recorder.result(seconds);
+  } finally {
+    agent.destroy();
+  }
+}
+
+const TICK_MS = 5;
+
+async function pace(
+  agent: Agent,
+  target: OursTarget,
+  scenario: Scenario,
+  rate: number,
+  seconds: number,
+  counter: Counter,
+  recorder: Recorder,
+): Promise<void> {
+  const start = performance.now();
+  const total = Math.round(rate * seconds);
+  const inFlight: Promise<void>[] = [];
+  for (let sent = 0; sent < total; ) {
+    const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * rate) + 1);
+    for (; sent < due; sent++) {
+      const scheduled = start + (sent / rate) * 1000;
+      inFlight.push(
+        post(agent, target, requestBody(scenario, counter)).then(
+          ({ status, body }) => {
+            recorder.latencies.push(performance.now() - scheduled);
+            if (status !== 200) return recorder.failStatus(status, body);
+            const outcome = judgeResponse(scenario, body);
+            if (outcome.kind === "ok") recorder.ok++;
+            else recorder.fail(outcome.kind, outcome.detail);
+          },
+          (error: Error) => recorder.fail("transportErrors", error.message),
+        ),
+      );
+    }
+    await sleep(TICK_MS);
+  }
+  await Promise.all(inFlight);
+}
+
+function post(agent: Agent, target: OursTarget, body: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(
+      {
+        host: "127.0.0.1",
+        port: target.port,
+        path: "/graphql",
+        method: "POST",
+        agent,
+        headers: {
+          "content-type": "application/json",
+          "content-length": Buffer.byteLength(body),
+          authorization: `Bearer ${target.apiKey}`,
+        },
+      },
+      (response) => {
+        let text = "";
+        response.setEncoding("utf8");
+        response.on("data", (chunk: string) => {
+          text += chunk;
+        });
+        response.on("end", () => resolve({ status: response.statusCode ?? 0, body: text }));
+      },
+    );
+    request.on("error", reject);
+    request.end(body);
+  });
 }

@@ -56,6 +56,8 @@ export interface RunResult {
   /** Rows in the whole database after the run (all workspaces, ours and the floor's writes). */
   rowsAtEnd: Record<string, number>;
   cells: CellResult[];
+  /** createContact at half of ours' peak create rate, 16 connections: latency below saturation. */
+  pacedCreate?: { rate: number; concurrency: number; result: SideResult };
 }
 
 export const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -81,15 +83,30 @@ export function writeResult(result: RunResult): string {
 }
 
 /** The latest complete run of each storage found in bench/results. */
-export function latestResults(): Partial<Record<Storage, RunResult>> {
+/** Which section of BENCHMARKS.md a run belongs to: its storage, and cluster mode on its own. */
+export function variantOf(result: RunResult): string {
+  const workers = Number(result.settings.serverEnv.WEB_CONCURRENCY ?? "1");
+  return workers > 1 ? `${result.storage}+cluster` : result.storage;
+}
+
+function variantTitle(result: RunResult): string {
+  const workers = Number(result.settings.serverEnv.WEB_CONCURRENCY ?? "1");
+  return `${STORAGE_TITLES[result.storage]}${workers > 1 ? `, cluster mode (WEB_CONCURRENCY=${workers})` : ""}`;
+}
+
+const VARIANT_ORDER = ["postgres", "postgres+cluster", "pglite"];
+
+export type LatestResults = Record<string, RunResult>;
+
+export function latestResults(): LatestResults {
   if (!existsSync(RESULTS_DIRECTORY)) return {};
-  const latest: Partial<Record<Storage, RunResult>> = {};
+  const latest: LatestResults = {};
   for (const name of readdirSync(RESULTS_DIRECTORY)
     .filter((file) => file.endsWith(".json"))
     .sort()) {
     try {
       const result = JSON.parse(readFileSync(`${RESULTS_DIRECTORY}${name}`, "utf8")) as RunResult;
-      if (result.format === 1 && !result.partial) latest[result.storage] = result;
+      if (result.format === 1 && !result.partial) latest[variantOf(result)] = result;
     } catch {
       // not one of ours
     }
@@ -113,10 +130,17 @@ function failures(side: SideResult): string {
   return `**${parts.filter(Boolean).join(", ")}**`;
 }
 
+function cpuCost(side: SideResult): string {
+  const machine = side.cpu?.machineMsPerRequest;
+  if (machine === null || machine === undefined) return "n/a";
+  const database = side.cpu?.databaseMsPerRequest;
+  return database === null || database === undefined ? ms(machine) : `${ms(machine)} (${ms(database)})`;
+}
+
 export function markdownTable(result: RunResult): string {
   const rows = [
-    "| Scenario | Concurrency | Ours req/s | Floor req/s | **Ours ÷ floor** | Ours p50 / p99 ms | Floor p50 / p99 ms | Server peak RSS MB | Server CPU | Failures ours / floor |",
-    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    "| Scenario | Concurrency | Ours req/s | Floor req/s | **Ours ÷ floor** | Ours p50 / p99 ms | Floor p50 / p99 ms | Server peak RSS MB | Server CPU | Machine CPU ms per request, ours / floor (PostgreSQL's part) | Failures ours / floor |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
   ];
   for (const cell of result.cells) {
     rows.push(
@@ -133,6 +157,7 @@ export function markdownTable(result: RunResult): string {
         cell.ours.serverCpuPercent === null || cell.ours.serverCpuPercent === undefined
           ? "n/a"
           : `${cell.ours.serverCpuPercent}%`,
+        `${cpuCost(cell.ours)} / ${cpuCost(cell.floor)}`,
         `${failures(cell.ours)} / ${failures(cell.floor)}`,
         "",
       ].join(" | "),
@@ -160,6 +185,12 @@ function describeRun(result: RunResult): string {
       .join(", ")}.`,
     `- Server: \`npm start\`'s entry with NODE_ENV=production${env ? `, plus ${env}` : ""}; peak RSS over the whole run ${server.lifetimePeakRssMb ?? "n/a"} MB; ${server.logErrorCount} error lines in its log.`,
   ];
+  const paced = result.pacedCreate;
+  if (paced) {
+    lines.push(
+      `- createContact paced at ${paced.rate} requests/s (half of ours' peak create rate) over ${paced.concurrency} connections, ${settings.durationSeconds} s: ${number(paced.result.throughput)}/s served, p50 ${ms(paced.result.latencyMs.p50)} ms, **p99 ${ms(paced.result.latencyMs.p99)} ms**, ${paced.result.failureCount} failures.`,
+    );
+  }
   return lines.join("\n");
 }
 
@@ -174,12 +205,12 @@ function ratioSummary(result: RunResult): string {
     .join("; ");
 }
 
-export function writeBenchmarksMarkdown(latest: Partial<Record<Storage, RunResult>>): void {
-  const sections = (["postgres", "pglite"] as const).flatMap((storage) => {
-    const result = latest[storage];
+export function writeBenchmarksMarkdown(latest: LatestResults): void {
+  const sections = VARIANT_ORDER.flatMap((variant) => {
+    const result = latest[variant];
     if (!result) return [];
     return [
-      `## ${STORAGE_TITLES[storage]}`,
+      `## ${variantTitle(result)}`,
       "",
       describeRun(result),
       "",
@@ -222,8 +253,17 @@ export function writeBenchmarksMarkdown(latest: Partial<Record<Storage, RunResul
     "  The floor runs in the harness process on a `pg` pool as large as the concurrency (PGlite: a",
     "  copy of the same seeded data directory, opened in the harness, one session).",
     "- Latency percentiles are exact (nearest rank over every request of the measured window), the same",
-    "  computation for both sides. Peak RSS and CPU are the server process's, sampled every 100 ms",
-    "  from /proc during the measured window (CPU: % of one core).",
+    "  computation for both sides. Peak RSS and CPU are the server process's (with its workers in cluster",
+    "  mode), sampled every 100 ms from /proc during the measured window (CPU: % of one core).",
+    "- Machine CPU per request: every core's busy time (/proc/stat) over the measured window, divided by",
+    "  the successful requests; in brackets the PostgreSQL server's processes alone. Ours includes the",
+    "  autocannon client, the floor its harness. Where the machine is saturated, as on two cores, the",
+    "  ratio is close to floor ÷ ours of this column: it says where the difference goes.",
+    "- Before each side's warm-up the database is checkpointed, so both start from the same state (after",
+    "  a checkpoint the first change to each page writes the whole page to the WAL); the seed is vacuumed",
+    "  and analyzed before the run.",
+    "- The server prepares its statements (parsed once per connection, planned at every execution); the",
+    "  floor sends plain parameterized statements, parsed and planned every time, as `pg` does by default.",
     "- Fair play: the database keeps its durability settings (shown above), every rule and uniqueness",
     "  check of the contract runs, and nothing is cached between requests. The server's rate limits are",
     "  turned off through their environment variables, as the benchmark measures capacity.",
@@ -244,7 +284,7 @@ export function writeBenchmarksMarkdown(latest: Partial<Record<Storage, RunResul
 const escapeXml = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 /** A hand-written SVG: one panel per scenario, throughput (log scale) against concurrency. */
-export function writeChart(latest: Partial<Record<Storage, RunResult>>): void {
+export function writeChart(latest: LatestResults): void {
   const series: { label: string; color: string; dashed: boolean; points: Map<string, number> }[] = [];
   const colors: Record<Storage, string> = { postgres: "#1f5fa8", pglite: "#d9661f" };
   for (const storage of ["postgres", "pglite"] as const) {

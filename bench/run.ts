@@ -20,7 +20,7 @@ import {
   type Storage,
 } from "./database.js";
 import { floorOperation, runFloor } from "./floor.js";
-import { runOurs } from "./ours.js";
+import { runOurs, runOursPaced } from "./ours.js";
 import {
   type CellResult,
   latestResults,
@@ -46,6 +46,8 @@ import {
 } from "./workload.js";
 
 const DEFAULT_CONCURRENCIES = [1, 16, 64];
+/** Connections for the paced create (latency at half of the peak rate). */
+const PACED_CONCURRENCY = 16;
 
 const HELP = `Usage: npm run bench [-- options]
 
@@ -362,6 +364,29 @@ async function main(): Promise<void> {
       }
     }
 
+    let pacedCreate: RunResult["pacedCreate"];
+    const createPeak = Math.max(0, ...cells.filter((cell) => cell.scenario === "create").map((c) => c.ours.throughput));
+    if (createPeak > 0) {
+      const rate = Math.max(1, Math.round(createPeak / 2));
+      const concurrency = PACED_CONCURRENCY;
+      const target = { port: server.port, apiKey: workspaces.create.apiKey };
+      const paced = await runOursPaced(
+        target,
+        "create",
+        concurrency,
+        rate,
+        options.warmupSeconds,
+        options.durationSeconds,
+        counter,
+      );
+      pacedCreate = { rate, concurrency, result: paced };
+      console.log(
+        `create paced at ${rate}/s (half of ours' peak), ${concurrency} connections: ${fmt(paced.throughput)}/s ` +
+          `p50 ${fmt(paced.latencyMs.p50)} p99 ${fmt(paced.latencyMs.p99)} ms` +
+          (paced.failureCount ? `  FAILURES ${paced.failureCount}` : ""),
+      );
+    }
+
     const lifetimePeakRssMb = sampler.lifetimePeakMb();
     await server.stop();
     // How big the tables had grown (every tenant's rows): reads that scan instead of seeking slow down with it.
@@ -402,6 +427,7 @@ async function main(): Promise<void> {
       server: { lifetimePeakRssMb, logErrorCount: log.count, logErrorSamples: log.samples },
       rowsAtEnd: rowsAtEnd ?? {},
       cells,
+      pacedCreate,
     };
     const file = writeResult(result);
     const latest = latestResults();
