@@ -1,12 +1,8 @@
-import { mkdirSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
+import type { SqlDriverAdapterFactory } from "@prisma/client/runtime/client";
 import pg from "pg";
-import { PrismaPGlite } from "pglite-prisma-adapter";
 import type { Config } from "./config.js";
 import { PrismaClient } from "./generated/prisma/client.js";
-import { lockDataDirectory } from "./pglite-lock.js";
 import { createStatementNamer } from "./prepared-statements.js";
 
 /** Distinct SQL texts kept as prepared statements on each PostgreSQL connection. */
@@ -40,7 +36,7 @@ export interface DatabaseOptions {
   logQueries?: boolean;
 }
 
-function createPrisma(adapter: PrismaPg | PrismaPGlite, options: DatabaseOptions) {
+export function createPrisma(adapter: SqlDriverAdapterFactory, options: DatabaseOptions) {
   if (!options.logQueries) return { prisma: new PrismaClient({ adapter }) };
   const prisma = new PrismaClient({ adapter, log: [{ emit: "event", level: "query" }] });
   const queryLog: string[] = [];
@@ -54,17 +50,9 @@ export function isPostgresUrl(url: string): boolean {
 
 export async function openDatabase(settings: DatabaseSettings, options: DatabaseOptions = {}): Promise<Database> {
   if (isPostgresUrl(settings.databaseUrl)) return openPostgres(settings, options);
-  const location = settings.databaseUrl.slice("pglite:".length);
-  if (location === "memory") return openPGlite(await PGlite.create(), undefined, options);
-  const directory = resolve(location);
-  mkdirSync(dirname(directory), { recursive: true });
-  const unlock = lockDataDirectory(directory);
-  try {
-    return openPGlite(await PGlite.create(directory), unlock, options);
-  } catch (error) {
-    unlock();
-    throw error;
-  }
+  // Loaded only when used: a PostgreSQL server does not carry the embedded database in memory.
+  const { openPGliteLocation } = await import("./db-pglite.js");
+  return openPGliteLocation(settings.databaseUrl.slice("pglite:".length), options);
 }
 
 function openPostgres(settings: DatabaseSettings, options: DatabaseOptions): Database {
@@ -109,39 +97,6 @@ function openPostgres(settings: DatabaseSettings, options: DatabaseOptions): Dat
     async close() {
       await prisma.$disconnect();
       await pool.end();
-    },
-  };
-}
-
-/** Wraps an open PGlite instance (also used by tests that load a prepared data directory). */
-export function openPGlite(pglite: PGlite, onClose?: () => void, options: DatabaseOptions = {}): Database {
-  const { prisma, queryLog } = createPrisma(new PrismaPGlite(pglite), options);
-  const connection: SqlConnection = {
-    query: async (sql, params) => (await pglite.query(sql, params)).rows as never,
-    exec: async (sql) => {
-      await pglite.exec(sql);
-    },
-  };
-  // PGlite has one session, so borrowers take turns: each has it to itself, as with a pooled
-  // connection. Sharing it would share transactions and advisory locks (which are re-entrant
-  // within a session), and two migrate() calls would then interleave.
-  let turn: Promise<unknown> = Promise.resolve();
-  return {
-    kind: "pglite",
-    prisma,
-    queryLog,
-    async ping() {
-      await pglite.query("SELECT 1");
-    },
-    withConnection(work) {
-      const result = turn.then(() => work(connection));
-      turn = result.catch(() => {});
-      return result;
-    },
-    async close() {
-      await prisma.$disconnect();
-      await pglite.close();
-      onClose?.();
     },
   };
 }

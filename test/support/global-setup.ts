@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
-import { openPGlite } from "../../src/db.js";
+import { openPGlite } from "../../src/db-pglite.js";
 import { migrate } from "../../src/migrations.js";
 import { adminUrl, databaseUrl } from "./postgres-urls.js";
 
@@ -24,7 +24,7 @@ declare module "vitest" {
 export default async function setup(project: TestProject) {
   if (project.name === "postgres") return setupPostgres(project);
   const pglite = await PGlite.create();
-  const db = openPGlite(pglite);
+  const db = await openPGlite(pglite);
   await migrate(db);
   const dump = await pglite.dumpDataDir("none");
   await db.close();

@@ -1,0 +1,61 @@
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import type { PGlite } from "@electric-sql/pglite";
+import { createPrisma, type Database, type DatabaseOptions, type SqlConnection } from "./db.js";
+import { lockDataDirectory } from "./pglite-lock.js";
+
+/**
+ * The embedded database (PGlite), kept apart from db.ts so that a server on PostgreSQL never loads
+ * it: db.ts imports this module, and this module its packages, only when DATABASE_URL is pglite:.
+ */
+export async function openPGliteLocation(location: string, options: DatabaseOptions = {}): Promise<Database> {
+  const { PGlite } = await import("@electric-sql/pglite");
+  if (location === "memory") return openPGlite(await PGlite.create(), undefined, options);
+  const directory = resolve(location);
+  mkdirSync(dirname(directory), { recursive: true });
+  const unlock = lockDataDirectory(directory);
+  try {
+    return await openPGlite(await PGlite.create(directory), unlock, options);
+  } catch (error) {
+    unlock();
+    throw error;
+  }
+}
+
+/** Wraps an open PGlite instance (also used by tests that load a prepared data directory). */
+export async function openPGlite(
+  pglite: PGlite,
+  onClose?: () => void,
+  options: DatabaseOptions = {},
+): Promise<Database> {
+  const { PrismaPGlite } = await import("pglite-prisma-adapter");
+  const { prisma, queryLog } = createPrisma(new PrismaPGlite(pglite), options);
+  const connection: SqlConnection = {
+    query: async (sql, params) => (await pglite.query(sql, params)).rows as never,
+    exec: async (sql) => {
+      await pglite.exec(sql);
+    },
+  };
+  // PGlite has one session, so borrowers take turns: each has it to itself, as with a pooled
+  // connection. Sharing it would share transactions and advisory locks (which are re-entrant
+  // within a session), and two migrate() calls would then interleave.
+  let turn: Promise<unknown> = Promise.resolve();
+  return {
+    kind: "pglite",
+    prisma,
+    queryLog,
+    async ping() {
+      await pglite.query("SELECT 1");
+    },
+    withConnection(work) {
+      const result = turn.then(() => work(connection));
+      turn = result.catch(() => {});
+      return result;
+    },
+    async close() {
+      await prisma.$disconnect();
+      await pglite.close();
+      onClose?.();
+    },
+  };
+}
