@@ -1,4 +1,4 @@
-import type { Prisma } from "../../generated/prisma/client.js";
+import { Prisma } from "../../generated/prisma/client.js";
 import { ForbiddenError } from "../errors.js";
 import type { IssueCollector } from "../validation.js";
 import type { Caller } from "./api-keys.js";
@@ -43,6 +43,14 @@ export function visibleContactWhere(caller: Caller): Prisma.ContactWhereInput {
   return caller.workspaceId
     ? { workspaceId: caller.workspaceId, deletedAt: null }
     : { workspace: { accountId: caller.accountId }, deletedAt: null };
+}
+
+/** The same rule as visibleContactWhere, as SQL on `contacts c`, for statements written by hand. */
+export function visibleContactSql(caller: Caller): Prisma.Sql {
+  return caller.workspaceId
+    ? Prisma.sql`c.workspace_id = ${caller.workspaceId}::uuid AND c.deleted_at IS NULL`
+    : Prisma.sql`c.workspace_id IN (SELECT id FROM workspaces WHERE account_id = ${caller.accountId}::uuid)
+        AND c.deleted_at IS NULL`;
 }
 
 /**

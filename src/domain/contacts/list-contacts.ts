@@ -1,8 +1,8 @@
-import type { Prisma, PrismaClient } from "../../generated/prisma/client.js";
+import { Prisma, type PrismaClient } from "../../generated/prisma/client.js";
 import type { Caller } from "../access/api-keys.js";
-import { isUuid, visibleContactWhere } from "../access/workspace-access.js";
+import { isUuid, visibleContactSql } from "../access/workspace-access.js";
 import { ValidationFailed } from "../errors.js";
-import { type ContactRecord, findContactRecords } from "./contact-record.js";
+import { type ContactRecord, findNewestContactRecords } from "./contact-record.js";
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -69,46 +69,38 @@ function likeLiteral(text: string): string {
  */
 export async function listContacts(prisma: PrismaClient, caller: Caller, args: ListContactsArgs): Promise<ContactPage> {
   const pageSize = Math.min(Math.max(args.first ?? DEFAULT_PAGE_SIZE, 0), MAX_PAGE_SIZE);
-  const conditions: Prisma.ContactWhereInput[] = [visibleContactWhere(caller)];
+  const conditions: Prisma.Sql[] = [visibleContactSql(caller)];
   if (args.workspaceId != null) {
     if (!isUuid(args.workspaceId)) return { contacts: [], hasNextPage: false, totalCount: async () => 0 };
-    conditions.push({ workspaceId: args.workspaceId.toLowerCase() });
+    conditions.push(Prisma.sql`c.workspace_id = ${args.workspaceId.toLowerCase()}::uuid`);
   }
   const filter = args.filter ?? {};
-  if (filter.tag != null) conditions.push({ tags: { some: { tag: { name: filter.tag } } } });
-  if (filter.email != null) conditions.push({ email: filter.email.trim().toLowerCase() });
-  if (filter.phone != null) conditions.push({ phone: filter.phone });
-  if (filter.search != null && filter.search.trim() !== "") {
-    const contains = likeLiteral(filter.search.trim());
-    conditions.push({
-      OR: (["firstName", "lastName", "email"] as const).map((field) => ({
-        [field]: { contains, mode: "insensitive" as const },
-      })),
-    });
+  if (filter.tag != null) {
+    conditions.push(Prisma.sql`EXISTS (
+      SELECT 1 FROM contact_tags l JOIN tags t ON t.workspace_id = l.workspace_id AND t.id = l.tag_id
+       WHERE l.workspace_id = c.workspace_id AND l.contact_id = c.id AND t.name = ${filter.tag})`);
   }
-  const where: Prisma.ContactWhereInput = { AND: conditions };
+  if (filter.email != null) conditions.push(Prisma.sql`c.email = ${filter.email.trim().toLowerCase()}`);
+  if (filter.phone != null) conditions.push(Prisma.sql`c.phone = ${filter.phone}`);
+  if (filter.search != null && filter.search.trim() !== "") {
+    const pattern = `%${likeLiteral(filter.search.trim())}%`;
+    conditions.push(
+      Prisma.sql`(c.first_name ILIKE ${pattern} OR c.last_name ILIKE ${pattern} OR c.email ILIKE ${pattern})`,
+    );
+  }
+  const where = Prisma.join(conditions, " AND ");
   const after = args.after ? decodeCursor(args.after) : null;
-  const pageWhere: Prisma.ContactWhereInput = after
-    ? {
-        AND: [
-          where,
-          // Stated so that the (workspace, created_at desc, id desc) index bounds the scan.
-          { createdAt: { lte: after.createdAt } },
-          { OR: [{ createdAt: { lt: after.createdAt } }, { id: { lt: after.id } }] },
-        ],
-      }
+  const pageWhere = after
+    ? // Stated so that the (workspace, created_at desc, id desc) index bounds the scan.
+      Prisma.sql`${where} AND c.created_at <= ${after.createdAt}
+        AND (c.created_at < ${after.createdAt} OR c.id < ${after.id}::uuid)`
     : where;
-  const rows =
-    pageSize === 0
-      ? []
-      : await findContactRecords(prisma, {
-          where: pageWhere,
-          orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-          take: pageSize + 1,
-        });
+  const rows = pageSize === 0 ? [] : await findNewestContactRecords(prisma, pageWhere, pageSize + 1);
   let count: Promise<number> | undefined;
   const totalCount = () => {
-    count ??= prisma.contact.count({ where });
+    count ??= prisma.$queryRaw<{ count: number }[]>`SELECT count(*)::int AS count FROM contacts c WHERE ${where}`.then(
+      (result) => result[0]?.count ?? 0,
+    );
     return count;
   };
   const contacts = rows.slice(0, pageSize).map((contact) => ({ contact, cursor: encodeCursor(contact) }));
