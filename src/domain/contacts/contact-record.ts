@@ -55,8 +55,8 @@ interface ContactRow {
 }
 
 /**
- * The newest live contacts that `conditions` (on `contacts c`) select, at most `limit`, newest
- * first, with their tags and custom values: one statement. A page of contacts is read this way
+ * The contacts that `conditions` (on `contacts c`, visibility included) select, at most `limit`,
+ * newest first, with their tags and custom values: one statement. A page of contacts is read this way
  * because Prisma's findMany spent about 1.8 ms of CPU mapping 51 rows, more than the rest of the
  * request together; the columns are few and fixed, so mapping them here is short.
  */
