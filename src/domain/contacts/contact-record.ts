@@ -40,7 +40,8 @@ const RELATED_COLUMNS = Prisma.sql`
      JOIN custom_variables v ON v.workspace_id = cv.workspace_id AND v.id = cv.custom_variable_id
     WHERE cv.workspace_id = c.workspace_id AND cv.contact_id = c.id) AS custom_fields`;
 
-interface ContactRow {
+/** A contact as the hand-written statements return it: its columns, its tags and values as JSON. */
+export interface ContactRow {
   id: string;
   workspace_id: string;
   first_name: string | null;
@@ -52,6 +53,22 @@ interface ContactRow {
   updated_at: Date;
   tags: TagRecord[] | null;
   custom_fields: { name: string; value: string }[] | null;
+}
+
+export function contactRecordFromRow(row: ContactRow): ContactRecord {
+  return {
+    id: row.id,
+    workspaceId: row.workspace_id,
+    firstName: row.first_name,
+    lastName: row.last_name,
+    email: row.email,
+    phone: row.phone,
+    timezone: row.timezone,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    tags: sortByName(row.tags ?? []),
+    customFields: sortByName(row.custom_fields ?? []),
+  };
 }
 
 /**
@@ -72,19 +89,7 @@ export async function findNewestContactRecords(
      WHERE ${conditions}
      ORDER BY c.created_at DESC, c.id DESC
      LIMIT ${limit}`;
-  return rows.map((row) => ({
-    id: row.id,
-    workspaceId: row.workspace_id,
-    firstName: row.first_name,
-    lastName: row.last_name,
-    email: row.email,
-    phone: row.phone,
-    timezone: row.timezone,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    tags: sortByName(row.tags ?? []),
-    customFields: sortByName(row.custom_fields ?? []),
-  }));
+  return rows.map(contactRecordFromRow);
 }
 
 /**

@@ -1,7 +1,5 @@
 import type { PrismaClient } from "../../generated/prisma/client.js";
-import { sortByName } from "../rules/tags.js";
-import type { TagRecord } from "../tags.js";
-import type { ContactRecord } from "./contact-record.js";
+import { type ContactRecord, type ContactRow, contactRecordFromRow } from "./contact-record.js";
 
 type ScalarField = "firstName" | "lastName" | "email" | "phone" | "timezone";
 
@@ -17,20 +15,6 @@ export interface ContactChanges {
   removeTagNames: string[];
   /** Custom values to write (null clears the key). */
   customValues: { customVariableId: string; name: string; value: string | null }[];
-}
-
-interface UpdatedRow {
-  id: string;
-  workspace_id: string;
-  first_name: string | null;
-  last_name: string | null;
-  email: string | null;
-  phone: string | null;
-  timezone: string | null;
-  created_at: Date;
-  updated_at: Date;
-  tags: TagRecord[] | null;
-  custom_fields: { name: string; value: string }[] | null;
 }
 
 /**
@@ -62,7 +46,7 @@ export async function updateContactRow(prisma: PrismaClient, changes: ContactCha
   const clearIds = preserve
     ? []
     : changes.customValues.filter((entry) => entry.value === null).map((entry) => entry.customVariableId);
-  const [row] = await prisma.$queryRaw<UpdatedRow[]>`
+  const [row] = await prisma.$queryRaw<ContactRow[]>`
     WITH target AS (
       SELECT id FROM contacts
       WHERE workspace_id = ${workspaceId}::uuid AND deleted_at IS NULL
@@ -144,18 +128,5 @@ export async function updateContactRow(prisma: PrismaClient, changes: ContactCha
            (SELECT json_agg(json_build_object('id', id, 'workspaceId', workspace_id, 'name', name)) FROM final_tags) AS tags,
            (SELECT json_agg(json_build_object('name', name, 'value', value)) FROM final_values) AS custom_fields
     FROM updated c`;
-  if (!row) return null;
-  return {
-    id: row.id,
-    workspaceId: row.workspace_id,
-    firstName: row.first_name,
-    lastName: row.last_name,
-    email: row.email,
-    phone: row.phone,
-    timezone: row.timezone,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    tags: sortByName(row.tags ?? []),
-    customFields: sortByName(row.custom_fields ?? []),
-  };
+  return row ? contactRecordFromRow(row) : null;
 }
