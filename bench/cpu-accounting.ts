@@ -7,7 +7,23 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 
-const CLOCK_TICKS_PER_SECOND = 100;
+export const CLOCK_TICKS_PER_SECOND = 100;
+
+/** A process's command name and CPU (utime + stime, in clock ticks) from /proc; null once it has ended. */
+export function readProcStat(pid: number | string): { name: string; ticks: number } | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // The command name is in parentheses and may hold spaces; utime and stime are fields 14 and 15,
+    // the 12th and 13th after it.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return {
+      name: stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")),
+      ticks: Number(fields[11]) + Number(fields[12]),
+    };
+  } catch {
+    return null;
+  }
+}
 
 /** Busy jiffies summed over every core: everything but idle and iowait. */
 function machineBusyTicks(): number | null {
@@ -27,14 +43,8 @@ function processTicks(name: string): Map<string, number> {
   const ticks = new Map<string, number>();
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      if (stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")) !== name) continue;
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      ticks.set(entry, Number(fields[11]) + Number(fields[12]));
-    } catch {
-      // The process ended between the listing and the read.
-    }
+    const stat = readProcStat(entry); // null: it ended between the listing and the read
+    if (stat?.name === name) ticks.set(entry, stat.ticks);
   }
   return ticks;
 }

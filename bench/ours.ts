@@ -15,6 +15,17 @@ export interface OursTarget {
   apiKey: string;
 }
 
+/** Counts a response as work done only when it is the successful answer the scenario expects. */
+function recordResponse(recorder: Recorder, scenario: Scenario, status: number, body: string): void {
+  if (status !== 200) {
+    recorder.failStatus(status, body);
+    return;
+  }
+  const outcome = judgeResponse(scenario, body);
+  if (outcome.kind === "ok") recorder.ok++;
+  else recorder.fail(outcome.kind, outcome.detail);
+}
+
 function drive(
   target: OursTarget,
   scenario: Scenario,
@@ -37,12 +48,7 @@ function drive(
             path: "/graphql",
             headers: { "content-type": "application/json", authorization: `Bearer ${target.apiKey}` },
             setupRequest: (request) => ({ ...request, body: requestBody(scenario, counter) }),
-            onResponse: (status, body) => {
-              if (status !== 200) return recorder.failStatus(status, body);
-              const outcome = judgeResponse(scenario, body);
-              if (outcome.kind === "ok") recorder.ok++;
-              else recorder.fail(outcome.kind, outcome.detail);
-            },
+            onResponse: (status, body) => recordResponse(recorder, scenario, status, body),
           },
         ],
       },
@@ -134,10 +140,7 @@ async function pace(
         post(agent, target, requestBody(scenario, counter)).then(
           ({ status, body }) => {
             recorder.latencies.push(performance.now() - scheduled);
-            if (status !== 200) return recorder.failStatus(status, body);
-            const outcome = judgeResponse(scenario, body);
-            if (outcome.kind === "ok") recorder.ok++;
-            else recorder.fail(outcome.kind, outcome.detail);
+            recordResponse(recorder, scenario, status, body);
           },
           (error: Error) => recorder.fail("transportErrors", error.message),
         ),

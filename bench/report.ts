@@ -130,7 +130,8 @@ function failures(side: SideResult): string {
   return `**${parts.filter(Boolean).join(", ")}**`;
 }
 
-function cpuCost(side: SideResult): string {
+/** "machine (PostgreSQL's part)" CPU milliseconds per request. */
+export function cpuCost(side: SideResult): string {
   const machine = side.cpu?.machineMsPerRequest;
   if (machine === null || machine === undefined) return "n/a";
   const database = side.cpu?.databaseMsPerRequest;

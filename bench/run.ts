@@ -23,6 +23,7 @@ import { floorOperation, runFloor } from "./floor.js";
 import { runOurs, runOursPaced } from "./ours.js";
 import {
   type CellResult,
+  cpuCost,
   latestResults,
   markdownTable,
   type RunResult,
@@ -33,7 +34,6 @@ import {
 } from "./report.js";
 import { createWorkspaces, seedData, type Workspaces } from "./seed.js";
 import { ProcessSampler, type RunningServer, startServer } from "./server.js";
-import type { SideResult } from "./stats.js";
 import {
   Counter,
   judgeResponse,
@@ -143,13 +143,6 @@ function parseOptions(argv: string[]) {
 }
 
 type Options = ReturnType<typeof parseOptions>;
-
-/** "machine (database)" CPU milliseconds per request, for the console. */
-function cpuCost(side: SideResult): string {
-  const machine = side.cpu?.machineMsPerRequest;
-  const database = side.cpu?.databaseMsPerRequest;
-  return `${machine ?? "n/a"}${database != null ? ` (db ${database})` : ""}`;
-}
 
 /** Every number the run will use must pass the server's own phone rule. */
 function checkPhones(): void {

@@ -8,6 +8,7 @@ import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { CLOCK_TICKS_PER_SECOND, readProcStat } from "./cpu-accounting.js";
 
 const REPO_ROOT = new URL("..", import.meta.url);
 
@@ -114,8 +115,6 @@ export async function startServer(options: {
   return { pid: child.pid, port, logFile: options.logFile, exited, stop };
 }
 
-const CLOCK_TICKS_PER_SECOND = 100;
-
 /** The process and its children (the workers of WEB_CONCURRENCY > 1). */
 function processTree(pid: number): number[] {
   try {
@@ -148,20 +147,9 @@ function readStatus(pid: number): { rssKb: number; hwmKb: number } | null {
 
 /** CPU of the server, its workers included. */
 function readCpuTicks(pid: number): number | null {
-  const ticks = processTree(pid).map(readOneCpuTicks);
+  const ticks = processTree(pid).map((member) => readProcStat(member)?.ticks ?? null);
   if (ticks[0] === null) return null;
   return ticks.reduce<number>((sum, value) => sum + (value ?? 0), 0);
-}
-
-function readOneCpuTicks(pid: number): number | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    // Fields after the command name (which may contain spaces) start at field 3; utime and stime are 14 and 15.
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return Number(fields[11]) + Number(fields[12]);
-  } catch {
-    return null;
-  }
 }
 
 /** Peak resident memory (MB) and CPU use (% of one core) of a process over a stretch of time. */
