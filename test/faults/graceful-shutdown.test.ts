@@ -13,6 +13,7 @@ import {
   connectionAccounting,
   postOnNewConnection,
   type RawAnswer,
+  readAnswer,
   type ServerProcess,
   startServerProcess,
 } from "../support/server-process.js";
@@ -105,20 +106,7 @@ function startSlowUpload(url: string, requestId: string, body: string) {
       "x-request-id": requestId,
     },
   });
-  const answer = new Promise<RawAnswer>((resolve, reject) => {
-    request.on("error", reject);
-    request.on("response", (response) => {
-      let text = "";
-      response.setEncoding("utf8");
-      response.on("data", (chunk: string) => {
-        text += chunk;
-      });
-      response.on("error", reject);
-      response.on("end", () =>
-        response.complete ? resolve({ status: response.statusCode ?? 0, body: text }) : reject(new Error("incomplete")),
-      );
-    });
-  });
+  const answer = readAnswer(request);
   request.flushHeaders();
   request.write(body.slice(0, half));
   return { answer, finish: () => request.end(body.slice(half)) };

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { request as httpRequest } from "node:http";
+import { type ClientRequest, request as httpRequest } from "node:http";
 import { fileURLToPath } from "node:url";
 
 // The real server (`src/server.ts`) as a separate process, configured by its environment as in
@@ -189,14 +189,24 @@ export function postOnNewConnection(
   body: string,
   timeoutMs = 60_000,
 ): Promise<RawAnswer> {
+  const request = httpRequest(`${url}/graphql`, {
+    method: "POST",
+    agent: false,
+    headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), ...headers },
+    timeout: timeoutMs,
+  });
+  request.on("timeout", () => request.destroy(Object.assign(new Error("timed out"), { code: "TIMEOUT" })));
+  const answer = readAnswer(request);
+  request.end(body);
+  return answer;
+}
+
+/**
+ * The answer to a request being sent: its status and whole body. Rejects with the socket error,
+ * or with code ABORTED or INCOMPLETE when the answer was cut off.
+ */
+export function readAnswer(request: ClientRequest): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
-    const request = httpRequest(`${url}/graphql`, {
-      method: "POST",
-      agent: false,
-      headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), ...headers },
-      timeout: timeoutMs,
-    });
-    request.on("timeout", () => request.destroy(Object.assign(new Error("timed out"), { code: "TIMEOUT" })));
     request.on("error", reject);
     request.on("response", (response) => {
       let text = "";
@@ -211,6 +221,5 @@ export function postOnNewConnection(
         else resolve({ status: response.statusCode ?? 0, body: text });
       });
     });
-    request.end(body);
   });
 }
