@@ -169,14 +169,16 @@ export const emailValue = weighted<unknown>(
 );
 
 const digits = (length: number) => fc.stringMatching(new RegExp(`^[0-9]{${length}}$`));
+/** A valid North American number in one of several area codes (US and Canada). */
+const northAmericanPhone = fc
+  .tuple(
+    fc.constantFrom("212", "415", "907", "800", "305", "617", "808", "250", "604"),
+    fc.integer({ min: 2, max: 9 }),
+    digits(6),
+  )
+  .map(([area, first, rest]) => `+1${area}${first}${rest}`);
 const validPhone = fc.oneof(
-  fc
-    .tuple(
-      fc.constantFrom("212", "415", "907", "800", "305", "617", "808", "250", "604"),
-      fc.integer({ min: 2, max: 9 }),
-      digits(6),
-    )
-    .map(([area, first, rest]) => `+1${area}${first}${rest}`),
+  northAmericanPhone,
   digits(8).map((rest) => `+316${rest}`),
   digits(7).map((rest) => `+3120${rest}`),
   digits(9).map((rest) => `+447${rest}`),
@@ -404,13 +406,7 @@ const cleanEmail = weighted<unknown>(
   [1, fc.constant(null)],
 );
 const knownPhone = fc.oneof(
-  fc
-    .tuple(
-      fc.constantFrom("212", "415", "907", "800", "305", "617", "808", "250", "604"),
-      fc.integer({ min: 2, max: 9 }),
-      digits(6),
-    )
-    .map(([area, first, rest]) => `+1${area}${first}${rest}`),
+  northAmericanPhone,
   digits(8).map((rest) => `+316${rest}`),
   digits(9).map((rest) => `+447${rest}`),
   digits(8).map((rest) => `+4930${rest}`),
