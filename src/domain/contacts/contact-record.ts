@@ -29,16 +29,25 @@ const CONTACT_FIELDS = {
   updatedAt: true,
 } satisfies Prisma.ContactSelect;
 
-/** The tags and custom values of the contact `c` (workspace_id, id), as two JSON columns. */
-const RELATED_COLUMNS = Prisma.sql`
+/** The tags of the contact `c` (workspace_id, id) as a JSON array, null when it has none. */
+const TAGS_JSON = Prisma.sql`
   (SELECT json_agg(json_build_object('id', t.id, 'workspaceId', t.workspace_id, 'name', t.name))
      FROM contact_tags l
      JOIN tags t ON t.workspace_id = l.workspace_id AND t.id = l.tag_id
-    WHERE l.workspace_id = c.workspace_id AND l.contact_id = c.id) AS tags,
+    WHERE l.workspace_id = c.workspace_id AND l.contact_id = c.id)`;
+
+/** The custom values of the contact `c` as a JSON array, null when it has none. */
+const CUSTOM_FIELDS_JSON = Prisma.sql`
   (SELECT json_agg(json_build_object('name', v.name, 'value', cv.value))
      FROM contact_custom_values cv
      JOIN custom_variables v ON v.workspace_id = cv.workspace_id AND v.id = cv.custom_variable_id
-    WHERE cv.workspace_id = c.workspace_id AND cv.contact_id = c.id) AS custom_fields`;
+    WHERE cv.workspace_id = c.workspace_id AND cv.contact_id = c.id)`;
+
+/** The contact `c` as one JSON object with a ContactRow's keys (its instants as ISO text). */
+const CONTACT_JSON = Prisma.sql`json_build_object(
+  'id', c.id, 'workspace_id', c.workspace_id, 'first_name', c.first_name, 'last_name', c.last_name,
+  'email', c.email, 'phone', c.phone, 'timezone', c.timezone, 'created_at', c.created_at,
+  'updated_at', c.updated_at, 'tags', ${TAGS_JSON}, 'custom_fields', ${CUSTOM_FIELDS_JSON})`;
 
 /** A contact as the hand-written statements return it: its columns, its tags and values as JSON. */
 export interface ContactRow {
@@ -54,6 +63,9 @@ export interface ContactRow {
   tags: TagRecord[] | null;
   custom_fields: { name: string; value: string }[] | null;
 }
+
+/** A ContactRow as JSON carries its instants as ISO text. */
+type ContactJson = Omit<ContactRow, "created_at" | "updated_at"> & { created_at: string; updated_at: string };
 
 export function contactRecordFromRow(row: ContactRow): ContactRecord {
   return {
@@ -73,23 +85,26 @@ export function contactRecordFromRow(row: ContactRow): ContactRecord {
 
 /**
  * The contacts that `conditions` (on `contacts c`, visibility included) select, at most `limit`,
- * newest first, with their tags and custom values: one statement. A page of contacts is read this way
- * because Prisma's findMany spent about 1.8 ms of CPU mapping 51 rows, more than the rest of the
- * request together; the columns are few and fixed, so mapping them here is short.
+ * newest first, with their tags and custom values: one statement that returns the page as one
+ * JSON array. Prisma's findMany spent about 1.8 ms of CPU mapping 51 rows, and even a raw query
+ * converts each of a page's 561 values on its way through the driver adapter (about 0.45 ms);
+ * one JSON value is parsed natively at once.
  */
 export async function findNewestContactRecords(
   prisma: PrismaClient,
   conditions: Prisma.Sql,
   limit: number,
 ): Promise<ContactRecord[]> {
-  const rows = await prisma.$queryRaw<ContactRow[]>`
-    SELECT c.id, c.workspace_id, c.first_name, c.last_name, c.email, c.phone, c.timezone,
-           c.created_at, c.updated_at, ${RELATED_COLUMNS}
-      FROM contacts c
-     WHERE ${conditions}
-     ORDER BY c.created_at DESC, c.id DESC
-     LIMIT ${limit}`;
-  return rows.map(contactRecordFromRow);
+  const [result] = await prisma.$queryRaw<{ page: string | null }[]>`
+    SELECT json_agg(${CONTACT_JSON} ORDER BY c.created_at DESC, c.id DESC)::text AS page
+      FROM (SELECT * FROM contacts c
+             WHERE ${conditions}
+             ORDER BY c.created_at DESC, c.id DESC
+             LIMIT ${limit}) AS c`;
+  const rows: ContactJson[] = result?.page ? JSON.parse(result.page) : [];
+  return rows.map((row) =>
+    contactRecordFromRow({ ...row, created_at: new Date(row.created_at), updated_at: new Date(row.updated_at) }),
+  );
 }
 
 /**
@@ -108,7 +123,7 @@ export async function findContactRecords(
   const related = await prisma.$queryRaw<
     { id: string; tags: TagRecord[] | null; custom_fields: { name: string; value: string }[] | null }[]
   >`
-    SELECT c.id, ${RELATED_COLUMNS}
+    SELECT c.id, ${TAGS_JSON} AS tags, ${CUSTOM_FIELDS_JSON} AS custom_fields
       FROM unnest(${contacts.map((contact) => contact.workspaceId)}::uuid[],
                   ${contacts.map((contact) => contact.id)}::uuid[]) AS c(workspace_id, id)`;
   const byId = new Map(related.map((row) => [row.id, row]));
