@@ -10,6 +10,7 @@ import type { PrismaClient } from "./generated/prisma/client.js";
 import { graphiqlOptions } from "./graphiql.js";
 import type { Logger } from "./observability/logger.js";
 import { yogaLogger } from "./observability/yoga-logger.js";
+import { useCompiledExecution } from "./plugins/compiled-execution.js";
 import { useGraphQLLimits } from "./plugins/graphql-limits.js";
 import { useIdempotency } from "./plugins/idempotency.js";
 import { useInputGuard } from "./plugins/input-guard.js";
@@ -54,6 +55,7 @@ export function createApp({ prisma, config, rateLimiter, demoApiKey = null, logg
       requireApiKeyForData(),
       ...(rateLimiter ? [useRateLimits(rateLimiter)] : []),
       useIdempotency(prisma),
+      ...useCompiledExecution(),
     ],
     // Unexpected errors reach clients as "Unexpected error." only: no stack, SQL or key material. A
     // database that cannot be reached is said so (503), so clients know to retry.

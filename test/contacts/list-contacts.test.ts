@@ -271,6 +271,8 @@ describe("contacts: pagination", () => {
     expect(response.body.errors).toHaveLength(1);
     const error = response.body.errors?.[0];
     expect(error?.extensions?.code).toBe("BAD_USER_INPUT");
+    // Where in the document: the `contacts` field on the query's third line.
+    expect(error).toMatchObject({ path: ["contacts"], locations: [{ line: 3, column: 5 }] });
     expect(error?.extensions?.issues).toEqual([
       { path: ["after"], code: "INVALID_CURSOR", message: expect.any(String) },
     ]);
