@@ -44,7 +44,19 @@ function findProblem(variables: unknown): Problem | null {
   return null;
 }
 
+/** Documents already checked: Yoga hands the same parsed document to every request with the same query. */
+const checkedDocuments = new WeakMap<DocumentNode, boolean>();
+
 function documentHasUnstorableText(document: DocumentNode): boolean {
+  let found = checkedDocuments.get(document);
+  if (found === undefined) {
+    found = visitForUnstorableText(document);
+    checkedDocuments.set(document, found);
+  }
+  return found;
+}
+
+function visitForUnstorableText(document: DocumentNode): boolean {
   let found = false;
   visit(document, {
     [Kind.STRING]: (node) => {
