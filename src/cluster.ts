@@ -2,7 +2,7 @@ import cluster, { type Worker } from "node:cluster";
 import { AggregatorRegistry, type PrometheusContentType, type Registry } from "prom-client";
 import type { Config } from "./config.js";
 import { openDatabase } from "./db.js";
-import { migrate } from "./migrations.js";
+import { migrateAndLog } from "./migrations.js";
 import type { Logger } from "./observability/logger.js";
 
 /** A worker that dies is replaced after this long, so a worker that cannot start does not spin. */
@@ -20,8 +20,7 @@ const METRICS_REPLY = "contacts-api:metrics-reply";
 export async function runClusterPrimary(config: Config, logger: Logger): Promise<void> {
   const db = await openDatabase(config);
   try {
-    const applied = await migrate(db);
-    if (applied.length > 0) logger.info({ migrations: applied }, "applied migrations");
+    await migrateAndLog(db, logger);
   } finally {
     await db.close();
   }

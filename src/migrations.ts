@@ -2,6 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Database, SqlConnection } from "./db.js";
+import type { Logger } from "./observability/logger.js";
 
 /**
  * Applies the SQL migrations in prisma/migrations, keeping Prisma's layout and its
@@ -101,4 +102,10 @@ async function applyPending(connection: SqlConnection, migrations: MigrationFile
     done.push(migration.name);
   }
   return done;
+}
+
+/** What a starting server does: applies the pending migrations and logs which, if any. */
+export async function migrateAndLog(db: Database, logger: Logger): Promise<void> {
+  const applied = await migrate(db);
+  if (applied.length > 0) logger.info({ migrations: applied }, "applied migrations");
 }

@@ -10,7 +10,7 @@ import { ensureDemoWorkspace } from "./demo.js";
 import { purgeExpiredIdempotencyKeys } from "./domain/idempotency.js";
 import { warmTimezoneData } from "./domain/rules/timezone.js";
 import { createHttpHandler, WEB_APP_DIRECTORY, WEB_APP_PATH } from "./http.js";
-import { migrate } from "./migrations.js";
+import { migrateAndLog } from "./migrations.js";
 import { createLogger, type Logger } from "./observability/logger.js";
 import { createMetrics } from "./observability/metrics.js";
 import { createRateLimiter } from "./rate-limit.js";
@@ -27,8 +27,7 @@ async function start(config: Config, logger: Logger) {
   const db = await openDatabase(config);
   // In a cluster the primary has applied them before starting the workers.
   if (cluster.isPrimary) {
-    const applied = await migrate(db);
-    if (applied.length > 0) logger.info({ migrations: applied }, "applied migrations");
+    await migrateAndLog(db, logger);
   }
   warmTimezoneData();
   const demo =
