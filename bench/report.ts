@@ -82,15 +82,18 @@ export function writeResult(result: RunResult): string {
   return file;
 }
 
-/** The latest complete run of each storage found in bench/results. */
+/** The server processes a run had (WEB_CONCURRENCY, 1 when not set). */
+function workersOf(result: RunResult): number {
+  return Number(result.settings.serverEnv.WEB_CONCURRENCY ?? "1");
+}
+
 /** Which section of BENCHMARKS.md a run belongs to: its storage, and cluster mode on its own. */
 export function variantOf(result: RunResult): string {
-  const workers = Number(result.settings.serverEnv.WEB_CONCURRENCY ?? "1");
-  return workers > 1 ? `${result.storage}+cluster` : result.storage;
+  return workersOf(result) > 1 ? `${result.storage}+cluster` : result.storage;
 }
 
 function variantTitle(result: RunResult): string {
-  const workers = Number(result.settings.serverEnv.WEB_CONCURRENCY ?? "1");
+  const workers = workersOf(result);
   return `${STORAGE_TITLES[result.storage]}${workers > 1 ? `, cluster mode (WEB_CONCURRENCY=${workers})` : ""}`;
 }
 
@@ -98,6 +101,7 @@ const VARIANT_ORDER = ["postgres", "postgres+cluster", "pglite"];
 
 export type LatestResults = Record<string, RunResult>;
 
+/** The latest complete run of each variant found in bench/results. */
 export function latestResults(): LatestResults {
   if (!existsSync(RESULTS_DIRECTORY)) return {};
   const latest: LatestResults = {};
