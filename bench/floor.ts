@@ -4,7 +4,7 @@
  * HTTP, no GraphQL, no validation, no ORM: what the database itself costs, which the server can
  * approach but not beat.
  *
- * - create: one statement like src/domain/contacts/contact-writes.ts's insert: upsert the tags,
+ * - create: one statement like src/domain/contacts/insert-contact-row.ts's insert: upsert the tags,
  *   insert the contact, link the tags, resolve the custom variables by name and write the values,
  *   and return the contact with its tags and values.
  * - upsert: one statement that finds the live contact by phone (else email), updates its fields,
@@ -29,6 +29,11 @@ import {
 
 const CONTACT_COLUMNS = "id, workspace_id, first_name, last_name, email, phone, timezone, created_at, updated_at";
 
+/** The tags given (names in parameter `names`) with their ids, which the schema computes from the names. */
+const inputTags = (names: string) => `input_tags AS (
+    SELECT DISTINCT name, tag_id($1::uuid, name) AS id FROM unnest(${names}::text[]) AS t(name)
+  )`;
+
 /** The custom values given (names in parameter `names`, texts in `texts`), resolved to the workspace's variables. */
 const inputValues = (names: string, texts: string) => `input_values AS (
     SELECT v.id, v.name, i.value
@@ -37,30 +42,23 @@ const inputValues = (names: string, texts: string) => `input_values AS (
   )`;
 
 export const FLOOR_CREATE_SQL = `
-  WITH input_tags AS (
-    SELECT DISTINCT unnest($7::text[]) AS name
-  ), new_contact AS (
+  WITH ${inputTags("$7")}, new_contact AS (
     INSERT INTO contacts (workspace_id, id, first_name, last_name, email, phone, timezone)
     VALUES ($1::uuid, gen_random_uuid(), $2, $3, $4, $5, $6)
     RETURNING ${CONTACT_COLUMNS}
   ), created_tags AS (
     INSERT INTO tags (workspace_id, id, name)
-    SELECT $1::uuid, gen_random_uuid(), name FROM input_tags
+    SELECT $1::uuid, id, name FROM input_tags
     ON CONFLICT (workspace_id, name) DO NOTHING
-    RETURNING id, name
-  ), found_tags AS (
-    SELECT id, name FROM created_tags
-    UNION ALL
-    SELECT id, name FROM tags WHERE workspace_id = $1::uuid AND name IN (SELECT name FROM input_tags)
   ), links AS (
     INSERT INTO contact_tags (workspace_id, contact_id, tag_id)
-    SELECT $1::uuid, c.id, t.id FROM new_contact c CROSS JOIN input_tags i LEFT JOIN found_tags t ON t.name = i.name
+    SELECT $1::uuid, c.id, i.id FROM new_contact c CROSS JOIN input_tags i
   ), ${inputValues("$8", "$9")}, written_values AS (
     INSERT INTO contact_custom_values (workspace_id, contact_id, custom_variable_id, value)
     SELECT $1::uuid, c.id, v.id, v.value FROM new_contact c CROSS JOIN input_values v
   )
   SELECT c.*,
-    (SELECT json_agg(json_build_object('id', t.id, 'name', t.name) ORDER BY t.name) FROM found_tags t) AS tags,
+    (SELECT json_agg(json_build_object('id', t.id, 'name', t.name) ORDER BY t.name) FROM input_tags t) AS tags,
     (SELECT json_agg(json_build_object('name', v.name, 'value', v.value) ORDER BY v.name) FROM input_values v)
       AS custom_fields
   FROM new_contact c`;
@@ -75,20 +73,13 @@ export const FLOOR_UPSERT_SQL = `
     UPDATE contacts c SET first_name = $2, last_name = $3, email = $4, phone = $5, updated_at = now()
     FROM target WHERE c.workspace_id = $1::uuid AND c.id = target.id AND c.deleted_at IS NULL
     RETURNING c.id, c.workspace_id, c.first_name, c.last_name, c.email, c.phone, c.timezone, c.created_at, c.updated_at
-  ), input_tags AS (
-    SELECT DISTINCT unnest($6::text[]) AS name
-  ), created_tags AS (
+  ), ${inputTags("$6")}, created_tags AS (
     INSERT INTO tags (workspace_id, id, name)
-    SELECT $1::uuid, gen_random_uuid(), name FROM input_tags WHERE EXISTS (SELECT 1 FROM updated)
+    SELECT $1::uuid, id, name FROM input_tags WHERE EXISTS (SELECT 1 FROM updated)
     ON CONFLICT (workspace_id, name) DO NOTHING
-    RETURNING id, name
-  ), found_tags AS (
-    SELECT id, name FROM created_tags
-    UNION ALL
-    SELECT id, name FROM tags WHERE workspace_id = $1::uuid AND name IN (SELECT name FROM input_tags)
   ), links AS (
     INSERT INTO contact_tags (workspace_id, contact_id, tag_id)
-    SELECT $1::uuid, c.id, t.id FROM updated c CROSS JOIN input_tags i LEFT JOIN found_tags t ON t.name = i.name
+    SELECT $1::uuid, c.id, i.id FROM updated c CROSS JOIN input_tags i
     ON CONFLICT DO NOTHING
   ), ${inputValues("$7", "$8")}, written_values AS (
     INSERT INTO contact_custom_values (workspace_id, contact_id, custom_variable_id, value)
@@ -100,7 +91,7 @@ export const FLOOR_UPSERT_SQL = `
       SELECT t.id, t.name FROM contact_tags l JOIN tags t ON t.workspace_id = l.workspace_id AND t.id = l.tag_id
       WHERE l.workspace_id = $1::uuid AND l.contact_id = c.id
       UNION
-      SELECT id, name FROM found_tags
+      SELECT id, name FROM input_tags
     ) t) AS tags,
     (SELECT json_agg(json_build_object('name', x.name, 'value', x.value) ORDER BY x.name) FROM (
       SELECT name, value FROM input_values

@@ -117,10 +117,10 @@ export async function seedData(db: BenchDatabase, workspaces: Workspaces): Promi
     ),
     ...[workspaces.create.workspaceId, upsert].map(
       (ws) => `INSERT INTO tags (workspace_id, id, name)
-        SELECT '${ws}', gen_random_uuid(), name FROM (VALUES ${sqlList(SHARED_TAGS)}) AS v(name)`,
+        SELECT '${ws}', tag_id('${ws}', name), name FROM (VALUES ${sqlList(SHARED_TAGS)}) AS v(name)`,
     ),
     `INSERT INTO tags (workspace_id, id, name)
-      SELECT '${list}', gen_random_uuid(), name FROM (VALUES ${sqlList(listTags)}) AS v(name)`,
+      SELECT '${list}', tag_id('${list}', name), name FROM (VALUES ${sqlList(listTags)}) AS v(name)`,
     // The upsert scenario's contacts: the first shared tag and both values already, so an upsert
     // overwrites values and adds one shared and one new tag.
     seedContactsSql(upsert, UPSERT_CONTACTS, "646", "u"),

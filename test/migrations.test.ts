@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import internals from "@prisma/internals";
+import { v3 as uuidV3 } from "uuid";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../src/db.js";
 import { MigrationError, type MigrationFile, migrate, readMigrations } from "../src/migrations.js";
@@ -177,6 +178,44 @@ describe("migrate() run twice at once on one database", () => {
       `SELECT migration_name, count(*)::int AS count FROM "_prisma_migrations" GROUP BY migration_name ORDER BY migration_name`,
     );
     expect(counts).toEqual(names.map((name) => ({ migration_name: name, count: 1 })));
+  });
+});
+
+describe("migration tag_ids_from_names on a database that has tags", () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await openEmptyTestDatabase();
+  });
+  afterAll(() => db?.close());
+
+  it("gives every existing tag its computed id and keeps every contact's tags", async () => {
+    const all = readMigrations();
+    const at = all.findIndex((migration) => migration.name.endsWith("_tag_ids_from_names"));
+    expect(at).toBeGreaterThan(0);
+    await migrate(db, all.slice(0, at));
+    const account = "00000000-0000-4000-8000-000000000001";
+    const workspace = "00000000-0000-4000-8000-000000000002";
+    const contact = "00000000-0000-4000-8000-000000000003";
+    await db.withConnection((connection) =>
+      connection.exec(`
+        INSERT INTO accounts (id, name) VALUES ('${account}', 'Before');
+        INSERT INTO workspaces (id, account_id, name) VALUES ('${workspace}', '${account}', 'Main');
+        INSERT INTO contacts (workspace_id, id, email) VALUES ('${workspace}', '${contact}', 'a@example.com');
+        INSERT INTO tags (workspace_id, id, name) VALUES
+          ('${workspace}', gen_random_uuid(), 'vip'), ('${workspace}', gen_random_uuid(), 'Ünïcode ✓');
+        INSERT INTO contact_tags (workspace_id, contact_id, tag_id) SELECT workspace_id, '${contact}', id FROM tags;`),
+    );
+    expect(await migrate(db)).toEqual(all.slice(at).map((migration) => migration.name));
+    const links = await query<{ name: string; tag_id: string }>(
+      db,
+      `SELECT t.name, l.tag_id FROM contact_tags l JOIN tags t ON t.workspace_id = l.workspace_id AND t.id = l.tag_id
+        WHERE l.contact_id = $1`,
+      [contact],
+    );
+    expect(links.sort((a, b) => (a.name < b.name ? -1 : 1))).toEqual([
+      { name: "vip", tag_id: uuidV3("vip", workspace) },
+      { name: "Ünïcode ✓", tag_id: uuidV3("Ünïcode ✓", workspace) },
+    ]);
   });
 });
 

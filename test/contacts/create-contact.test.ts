@@ -1,3 +1,4 @@
+import { v3 as uuidV3 } from "uuid";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CREATE_CONTACT, countRows, startTestApp, type TestApp } from "../support/test-app.js";
 
@@ -231,6 +232,16 @@ describe("createContact: tags", () => {
     expect(await app.db.prisma.tag.count({ where: { workspaceId: app.tenant.workspaceId, name: "shared-tag" } })).toBe(
       1,
     );
+  });
+
+  it("identifies a tag by the version-3 UUID of its name in its workspace's namespace", async () => {
+    const here = await create({ tags: ["Ünïcode ✓", "plain"] });
+    const there = await create({ tags: ["plain"] }, app.tenant.otherWorkspaceKey);
+    for (const { contact } of [here, there]) {
+      for (const tag of contact.tags) expect(tag.id).toBe(uuidV3(tag.name, contact.workspaceId));
+    }
+    const plainHere = here.contact.tags.find((tag: { name: string }) => tag.name === "plain");
+    expect(there.contact.tags[0].id).not.toBe(plainHere.id);
   });
 
   it("adds nothing for an empty list", async () => {

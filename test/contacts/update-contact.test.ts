@@ -1,3 +1,4 @@
+import { v3 as uuidV3 } from "uuid";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createContactThroughApi,
@@ -248,6 +249,15 @@ describe("updateContact: tags", () => {
       { tags: ["alpha", "Beta", "beta", "gamma-added"] },
     );
     expect(await app.db.prisma.tag.count({ where: { workspaceId: app.tenant.workspaceId } })).toBe(before + 2);
+  });
+
+  it("a tag an update creates has the id a create would give it", async () => {
+    const contact = await fullContact();
+    await expectUpdated(contact, { tags: ["made-by-update"] }, { tags: ["alpha", "beta", "made-by-update"] });
+    const tag = await app.db.prisma.tag.findUniqueOrThrow({
+      where: { workspaceId_name: { workspaceId: app.tenant.workspaceId, name: "made-by-update" } },
+    });
+    expect(tag.id).toBe(uuidV3("made-by-update", app.tenant.workspaceId));
   });
 
   it("an empty tag list changes no tag", async () => {

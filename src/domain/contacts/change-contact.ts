@@ -1,5 +1,4 @@
 import type { PrismaClient } from "../../generated/prisma/client.js";
-import { sqlState } from "../database-errors.js";
 import { ContactConflictError } from "../errors.js";
 import { contactUniqueViolation, findContactConflicts } from "./contact-conflicts.js";
 import type { ContactRecord } from "./contact-record.js";
@@ -9,25 +8,22 @@ const MAX_ATTEMPTS = 3;
 
 /**
  * Applies changes to a live contact and returns it as it now is, or null when no live contact is
- * targeted. A ContactConflictError when the new email or phone is held by another live contact; a
- * tag committed concurrently (SQLSTATE 23502 on the link) is simply retried.
+ * targeted. A ContactConflictError when the new email or phone is held by another live contact; when
+ * the holder was deleted before it could be named, the change runs again.
  */
 export async function changeContact(prisma: PrismaClient, changes: ContactChanges): Promise<ContactRecord | null> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await updateContactRow(prisma, changes);
     } catch (error) {
-      if (contactUniqueViolation(error)) {
-        const conflicts = await findContactConflicts(
-          prisma,
-          changes.workspaceId,
-          { email: changes.values.email ?? null, phone: changes.values.phone ?? null },
-          (await targetedContactId(prisma, changes)) ?? undefined,
-        );
-        if (conflicts.length > 0) throw new ContactConflictError(conflicts);
-      } else if (sqlState(error) !== "23502") {
-        throw error;
-      }
+      if (!contactUniqueViolation(error)) throw error;
+      const conflicts = await findContactConflicts(
+        prisma,
+        changes.workspaceId,
+        { email: changes.values.email ?? null, phone: changes.values.phone ?? null },
+        (await targetedContactId(prisma, changes)) ?? undefined,
+      );
+      if (conflicts.length > 0) throw new ContactConflictError(conflicts);
       if (attempt >= MAX_ATTEMPTS) throw error;
     }
   }

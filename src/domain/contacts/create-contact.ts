@@ -1,7 +1,6 @@
 import type { PrismaClient } from "../../generated/prisma/client.js";
 import type { Caller } from "../access/api-keys.js";
 import { targetWorkspaceId } from "../access/workspace-access.js";
-import { sqlState } from "../database-errors.js";
 import { ContactConflictError, ForbiddenError } from "../errors.js";
 import { addUnknownCustomField, customValuesAsText } from "../rules/custom-fields.js";
 import { timezoneFromPhone } from "../rules/timezone.js";
@@ -83,8 +82,7 @@ const MAX_ATTEMPTS = 3;
 
 /**
  * Runs the insert again when a concurrent transaction got in the way without making the request
- * wrong: a tag committed meanwhile (NOT NULL on the link, SQLSTATE 23502), or a conflicting contact
- * deleted between the violation and our look-up.
+ * wrong: the contact that held the email or phone was deleted between the violation and our look-up.
  */
 async function insertWithRetry(
   prisma: PrismaClient,
@@ -105,13 +103,9 @@ async function insertWithRetry(
       if (outcome.kind !== "inserted") throw new Error("The contact insert wrote nothing and said no reason");
       return outcome.contact;
     } catch (error) {
-      if (contactUniqueViolation(error)) {
-        if (onUniqueViolation === "rethrow") throw error;
-        const conflicts = await findContactConflicts(prisma, row.workspaceId, row);
-        if (conflicts.length > 0) throw new ContactConflictError(conflicts);
-      } else if (sqlState(error) !== "23502") {
-        throw error;
-      }
+      if (!contactUniqueViolation(error) || onUniqueViolation === "rethrow") throw error;
+      const conflicts = await findContactConflicts(prisma, row.workspaceId, row);
+      if (conflicts.length > 0) throw new ContactConflictError(conflicts);
       if (attempt >= MAX_ATTEMPTS) throw error;
     }
   }

@@ -41,13 +41,12 @@ interface InsertedRow {
  * values, because round trips are most of a create's cost. When the workspace is not the caller's
  * or a custom field name is unknown, nothing is written and the outcome says which.
  *
- * Names are looked up with `= ANY(array)`: index probes on (workspace_id, name).
- *
- * Tags are created with ON CONFLICT DO NOTHING and the rest read from the statement's snapshot, so
- * a tag that another transaction commits while this one runs is in neither; its link then gets a
- * null tag_id and the NOT NULL constraint aborts the statement (SQLSTATE 23502), and running it
- * again sees the tag. A live contact that already holds the email or phone makes the partial unique
- * indexes abort it: the caller maps that to a conflict.
+ * Custom variable names are looked up with `= ANY(array)`: index probes on (workspace_id, name).
+ * Tags are not looked up at all: a tag's id is `tag_id(workspace, name)` (the migration
+ * tag_ids_from_names), so the statement inserts the missing ones with ON CONFLICT DO NOTHING and
+ * links every given name by its id. A tag that another transaction is inserting makes ours wait for
+ * it, then skip it. A live contact that already holds the email or phone makes the partial unique
+ * indexes abort the statement: the caller maps that to a conflict.
  */
 export async function insertContact(prisma: PrismaClient, row: NewContactRow): Promise<InsertOutcome> {
   const names = row.customValues.map((entry) => entry.name);
@@ -68,7 +67,7 @@ export async function insertContact(prisma: PrismaClient, row: NewContactRow): P
       SELECT w.id, w.default_timezone FROM workspace w
       WHERE (SELECT count(*) FROM resolved_values) = (SELECT count(*) FROM input_values)
     ), input_tags AS (
-      SELECT DISTINCT unnest(${row.tagNames}::text[]) AS name
+      SELECT DISTINCT name, tag_id(${row.workspaceId}::uuid, name) AS id FROM unnest(${row.tagNames}::text[]) AS t(name)
     ), new_contact AS (
       INSERT INTO contacts (workspace_id, id, first_name, last_name, email, phone, timezone)
       SELECT a.id, gen_random_uuid(), ${row.firstName}, ${row.lastName}, ${row.email}, ${row.phone},
@@ -77,18 +76,12 @@ export async function insertContact(prisma: PrismaClient, row: NewContactRow): P
       RETURNING id, created_at, updated_at, timezone
     ), created_tags AS (
       INSERT INTO tags (workspace_id, id, name)
-      SELECT ${row.workspaceId}::uuid, gen_random_uuid(), name FROM input_tags
+      SELECT ${row.workspaceId}::uuid, id, name FROM input_tags
       WHERE EXISTS (SELECT 1 FROM allowed)
       ON CONFLICT (workspace_id, name) DO NOTHING
-      RETURNING id, name
-    ), contact_tags_found AS (
-      SELECT id, name FROM created_tags
-      UNION ALL
-      SELECT id, name FROM tags WHERE workspace_id = ${row.workspaceId}::uuid AND name = ANY(${row.tagNames}::text[])
     ), links AS (
       INSERT INTO contact_tags (workspace_id, contact_id, tag_id)
-      SELECT ${row.workspaceId}::uuid, c.id, t.id
-      FROM new_contact c CROSS JOIN input_tags i LEFT JOIN contact_tags_found t ON t.name = i.name
+      SELECT ${row.workspaceId}::uuid, c.id, i.id FROM new_contact c CROSS JOIN input_tags i
     ), custom_values AS (
       INSERT INTO contact_custom_values (workspace_id, contact_id, custom_variable_id, value)
       SELECT ${row.workspaceId}::uuid, c.id, v.custom_variable_id, v.value
@@ -100,7 +93,7 @@ export async function insertContact(prisma: PrismaClient, row: NewContactRow): P
              WHERE NOT EXISTS (SELECT 1 FROM resolved_values r WHERE r.name = i.name)) AS unknown_names,
            c.id, c.created_at, c.updated_at, c.timezone,
            (SELECT json_agg(json_build_object('id', t.id, 'workspaceId', ${row.workspaceId}::uuid, 'name', t.name))
-              FROM contact_tags_found t) AS tags
+              FROM input_tags t) AS tags
     FROM (SELECT 1) AS one LEFT JOIN new_contact c ON true`;
   if (!result?.workspace_found) return { kind: "forbidden" };
   if (!result.id || !result.created_at || !result.updated_at) {

@@ -20,8 +20,8 @@ export interface ContactChanges {
 /**
  * Finds and changes a live contact in one SQL statement (one transaction, one round trip): its
  * fields, new tags and links, removed links, custom values set or cleared, and returns the contact
- * as it now is. Null when no live contact is targeted. Unique violations and tag races surface as
- * in `insertContact`.
+ * as it now is. Null when no live contact is targeted. Tags are added by computed id and unique
+ * violations surface as in `insertContact`.
  *
  * Every part of one statement reads the same snapshot, so the returned tags and values are worked
  * out from the stored ones and the changes, by the same rules as the writes: removed names leave,
@@ -70,22 +70,16 @@ export async function updateContactRow(prisma: PrismaClient, changes: ContactCha
       WHERE workspace_id = ${workspaceId}::uuid AND id = (SELECT id FROM target) AND deleted_at IS NULL
       RETURNING *
     ), input_tags AS (
-      SELECT DISTINCT unnest(${addTagNames}::text[]) AS name
+      SELECT DISTINCT ${workspaceId}::uuid AS workspace_id, name, tag_id(${workspaceId}::uuid, name) AS id
+      FROM unnest(${addTagNames}::text[]) AS t(name)
     ), created_tags AS (
       INSERT INTO tags (workspace_id, id, name)
-      SELECT ${workspaceId}::uuid, gen_random_uuid(), name FROM input_tags
+      SELECT workspace_id, id, name FROM input_tags
       WHERE EXISTS (SELECT 1 FROM updated)
       ON CONFLICT (workspace_id, name) DO NOTHING
-      RETURNING id, workspace_id, name
-    ), tags_found AS (
-      SELECT id, workspace_id, name FROM created_tags
-      UNION ALL
-      SELECT id, workspace_id, name FROM tags
-      WHERE workspace_id = ${workspaceId}::uuid AND name = ANY(${addTagNames}::text[])
     ), links AS (
       INSERT INTO contact_tags (workspace_id, contact_id, tag_id)
-      SELECT ${workspaceId}::uuid, c.id, t.id
-      FROM updated c CROSS JOIN input_tags i LEFT JOIN tags_found t ON t.name = i.name
+      SELECT i.workspace_id, c.id, i.id FROM updated c CROSS JOIN input_tags i
       ON CONFLICT DO NOTHING
     ), stored_tags AS (
       SELECT t.id, t.workspace_id, t.name
@@ -114,7 +108,7 @@ export async function updateContactRow(prisma: PrismaClient, changes: ContactCha
     ), final_tags AS (
       SELECT id, workspace_id, name FROM stored_tags WHERE name <> ALL(${removeTagNames}::text[])
       UNION
-      SELECT id, workspace_id, name FROM tags_found
+      SELECT id, workspace_id, name FROM input_tags
     ), final_values AS (
       SELECT name, value FROM stored_values
       WHERE custom_variable_id <> ALL(${clearIds}::uuid[]) AND custom_variable_id <> ALL(${setIds}::uuid[])
