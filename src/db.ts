@@ -56,13 +56,8 @@ export async function openDatabase(settings: DatabaseSettings, options: Database
 }
 
 function openPostgres(settings: DatabaseSettings, options: DatabaseOptions): Database {
-  const prepared = settings.databasePreparedStatements !== false;
   const pool = new pg.Pool({
     connectionString: settings.databaseUrl,
-    // Prepared statements skip parsing, not planning: a plan made once per connection (a generic
-    // plan) is made from the statistics of that moment, and a table that grew fast since (the
-    // tags of a first import) kept a plan that scanned it whole. Each execution is planned anew.
-    ...(prepared ? { options: "-c plan_cache_mode=force_custom_plan" } : {}),
     max: settings.databasePoolSize,
     connectionTimeoutMillis: settings.databaseConnectTimeoutMs,
     // No statement may hold a connection for ever, and no request may wait for ever on a lost server.
@@ -71,7 +66,8 @@ function openPostgres(settings: DatabaseSettings, options: DatabaseOptions): Dat
   });
   // An idle connection that the server drops must not crash the process; the pool replaces it.
   pool.on("error", () => {});
-  const statementNameGenerator = prepared ? createStatementNamer(PREPARED_STATEMENT_LIMIT) : undefined;
+  const statementNameGenerator =
+    settings.databasePreparedStatements === false ? undefined : createStatementNamer(PREPARED_STATEMENT_LIMIT);
   const { prisma, queryLog } = createPrisma(new PrismaPg(pool, { statementNameGenerator }), options);
   return {
     kind: "postgres",

@@ -70,8 +70,8 @@ describe("prepared statements on PostgreSQL", () => {
       expect(await server.preparedInsertCount()).toBe(1);
       // A failed request on a prepared statement still writes nothing and says why.
       expect((await server.create("one@example.com")).__typename).toBe("ConflictError");
-      // Planned at every execution: a plan kept from when the tables were small would scan them whole.
-      expect(await server.planCacheMode()).toBe("force_custom_plan");
+      // PostgreSQL may keep a plan after five executions (its default): planning was half its work.
+      expect(await server.planCacheMode()).toBe("auto");
     } finally {
       await server.db.close();
     }
