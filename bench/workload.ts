@@ -21,6 +21,8 @@ export const SHARED_TAGS = ["bench-shared-a", "bench-shared-b"] as const;
 export const UPSERT_CONTACTS = 10_000;
 export const LIST_CONTACTS = 10_000;
 export const LIST_TAGS = 20;
+/** Tags of a fourth workspace that no scenario touches: the rest of a database in use. */
+export const OTHER_TENANT_TAGS = 10_000;
 export const PAGE_SIZE = 50;
 
 /**
