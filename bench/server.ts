@@ -41,6 +41,16 @@ async function buildServer(): Promise<void> {
   if (code !== 0) throw new Error(`building the server failed (exit ${code})`);
 }
 
+/** The arguments `npm start` gives node (package.json's start script): its flags and the entry file. */
+function startArguments(): string[] {
+  const { scripts } = JSON.parse(readFileSync(new URL("package.json", REPO_ROOT), "utf8"));
+  const [command, ...args] = String(scripts.start).split(/\s+/);
+  if (command !== "node" || !args.includes("dist/server.js")) {
+    throw new Error(`package.json's start script is not "node [flags] dist/server.js": ${scripts.start}`);
+  }
+  return args;
+}
+
 function logTail(file: string, lines = 30): string {
   if (!existsSync(file)) return "";
   return readFileSync(file, "utf8").split("\n").slice(-lines).join("\n");
@@ -61,7 +71,7 @@ export async function startServer(options: {
     const profiling = options.cpuProfileDirectory
       ? ["--cpu-prof", "--cpu-prof-dir", resolve(options.cpuProfileDirectory)]
       : [];
-    child = spawn(process.execPath, [...profiling, "dist/server.js"], {
+    child = spawn(process.execPath, [...profiling, ...startArguments()], {
       cwd: REPO_ROOT,
       env: {
         ...process.env,

@@ -1,7 +1,8 @@
 import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import { useDisableIntrospection } from "@graphql-yoga/plugin-disable-introspection";
-import { GraphQLError } from "graphql";
+import { type DocumentNode, GraphQLError } from "graphql";
 import { createYoga, maskError } from "graphql-yoga";
+import { LRUCache } from "lru-cache";
 import type { Config } from "./config.js";
 import { createContext, requireApiKeyForData } from "./context.js";
 import { createAuthenticator } from "./domain/access/api-keys.js";
@@ -18,6 +19,9 @@ import { useRateLimits } from "./plugins/rate-limit.js";
 import { useRequestRecord } from "./plugins/request-record.js";
 import type { RateLimiter } from "./rate-limit.js";
 import { schema } from "./schema/index.js";
+
+/** How many distinct GraphQL documents stay parsed: far more than an application's own operations. */
+const PARSED_DOCUMENTS_KEPT = 128;
 
 export type AppConfig = Pick<Config, "graphql" | "http" | "apiKeyCacheTtlMs">;
 
@@ -57,6 +61,14 @@ export function createApp({ prisma, config, rateLimiter, demoApiKey = null, logg
       useIdempotency(prisma),
       ...useCompiledExecution(),
     ],
+    // Parsed documents (and, through them, their compiled forms) kept for reuse. A document at the
+    // token limit parses to about 220 kB and `npm start` caps the heap (package.json), so the cache
+    // is bounded by count well below Yoga's default of 1,024: a client sending distinct documents
+    // must not be able to fill the heap.
+    parserAndValidationCache: {
+      documentCache: new LRUCache<string, DocumentNode>({ max: PARSED_DOCUMENTS_KEPT }),
+      errorCache: new LRUCache<string, object>({ max: PARSED_DOCUMENTS_KEPT }),
+    },
     // Unexpected errors reach clients as "Unexpected error." only: no stack, SQL or key material. A
     // database that cannot be reached is said so (503), so clients know to retry.
     maskedErrors: {
