@@ -22,11 +22,6 @@ function adapterCause(error: unknown): AdapterCause | undefined {
   return meta?.driverAdapterError?.cause;
 }
 
-/** The SQLSTATE of a failed statement (e.g. "23505" unique violation), when there is one. */
-export function sqlState(error: unknown): string | undefined {
-  return adapterCause(error)?.originalCode;
-}
-
 /** Which of the candidate unique indexes a unique violation hit; undefined for any other error. */
 export function violatedUniqueIndex<T extends UniqueIndex>(error: unknown, candidates: readonly T[]): T | undefined {
   const cause = adapterCause(error);
