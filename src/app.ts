@@ -62,9 +62,8 @@ export function createApp({ prisma, config, rateLimiter, demoApiKey = null, logg
       ...useCompiledExecution(),
     ],
     // Parsed documents (and, through them, their compiled forms) kept for reuse. A document at the
-    // token limit parses to about 220 kB and `npm start` caps the heap (package.json), so the cache
-    // is bounded by count well below Yoga's default of 1,024: a client sending distinct documents
-    // must not be able to fill the heap.
+    // token limit parses to about 220 kB, so Yoga's default of 1,024 would let a client that sends
+    // distinct documents make the server hold over 200 MB; 128 hold under 30 MB.
     parserAndValidationCache: {
       documentCache: new LRUCache<string, DocumentNode>({ max: PARSED_DOCUMENTS_KEPT }),
       errorCache: new LRUCache<string, object>({ max: PARSED_DOCUMENTS_KEPT }),
