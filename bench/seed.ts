@@ -139,7 +139,7 @@ export async function seedData(db: BenchDatabase, workspaces: Workspaces): Promi
       JOIN tags t ON t.workspace_id = c.workspace_id
         AND t.name = 'segment-' || lpad(((split_part(c.last_name, ' ', 2)::int + o.offset_by) % ${LIST_TAGS})::text, 2, '0')
       WHERE c.workspace_id = '${list}'`,
-    // Without other tenants' tags the tags table starts with 22 rows. PostgreSQL's foreign key
+    // Without other tenants' tags the tags table starts with 24 rows. PostgreSQL's foreign key
     // checks keep a plan per connection, made on what a table holds then: from a nearly empty
     // table, a scan of it all, which then runs for every tag link while the creates fill it, until
     // autovacuum analyzes it (within a minute). That is the first minute of a brand-new database,
