@@ -2,8 +2,8 @@
 -- (its UTF-8 bytes) in the workspace id's namespace. A write that adds tags then knows their ids
 -- without reading the tags table: it inserts the new ones and links them all by computed id. With
 -- no lookup in those statements there is no plan for PostgreSQL to keep from when the table was
--- small (see src/db.ts). Written in SQL so that the statements and this migration share one
--- definition.
+-- small (see src/prepared-statements.ts). Written in SQL so that the statements and this migration
+-- share one definition.
 
 -- Sets the version (3) and variant (RFC 4122) bits of an MD5 hash.
 CREATE FUNCTION "uuid_version_3"(hash BYTEA) RETURNS UUID
