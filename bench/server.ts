@@ -41,14 +41,29 @@ async function buildServer(): Promise<void> {
   if (code !== 0) throw new Error(`building the server failed (exit ${code})`);
 }
 
-/** The arguments `npm start` gives node (package.json's start script): its flags and the entry file. */
-function startArguments(): string[] {
+/**
+ * What `npm start` runs (package.json's start script): the environment it sets through cross-env,
+ * and the arguments it gives node (its flags and the entry file).
+ */
+function startCommand(): { env: Record<string, string>; args: string[] } {
   const { scripts } = JSON.parse(readFileSync(new URL("package.json", REPO_ROOT), "utf8"));
-  const [command, ...args] = String(scripts.start).split(/\s+/);
-  if (command !== "node" || !args.includes("dist/server.js")) {
-    throw new Error(`package.json's start script is not "node [flags] dist/server.js": ${scripts.start}`);
+  const words = String(scripts.start).split(/\s+/);
+  const env: Record<string, string> = {};
+  if (words[0] === "cross-env") {
+    words.shift();
+    for (let word = words[0]; word?.includes("="); word = words[0]) {
+      const [name = "", ...value] = word.split("=");
+      env[name] = value.join("=");
+      words.shift();
+    }
   }
-  return args;
+  const [command, ...args] = words;
+  if (command !== "node" || !args.includes("dist/server.js")) {
+    throw new Error(
+      `package.json's start script is not "[cross-env VAR=value...] node [flags] dist/server.js": ${scripts.start}`,
+    );
+  }
+  return { env, args };
 }
 
 function logTail(file: string, lines = 30): string {
@@ -71,10 +86,12 @@ export async function startServer(options: {
     const profiling = options.cpuProfileDirectory
       ? ["--cpu-prof", "--cpu-prof-dir", resolve(options.cpuProfileDirectory)]
       : [];
-    child = spawn(process.execPath, [...profiling, ...startArguments()], {
+    const start = startCommand();
+    child = spawn(process.execPath, [...profiling, ...start.args], {
       cwd: REPO_ROOT,
       env: {
         ...process.env,
+        ...start.env,
         ...options.env,
         NODE_ENV: "production",
         DATABASE_URL: options.databaseUrl,
