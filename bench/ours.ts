@@ -92,11 +92,12 @@ export async function runOurs(
 }
 
 /**
- * Latency at a steady rate below capacity: `rate` requests per second, started on a fixed schedule
- * (every 5 ms, the requests then due) over at most `concurrency` keep-alive connections, after a
+ * Latency at a steady rate below capacity: `rate` requests per second, each started at its own time
+ * on a fixed schedule (1/rate apart) over at most `concurrency` keep-alive connections, after a
  * warm-up at the same rate. Each latency runs from the scheduled start, so time spent waiting for
- * a free connection counts. Not autocannon's overallRate: that sends each second's quota as fast
- * as it can at the start of the second, and measures its own bursts.
+ * a free connection, or for the harness's own timer, counts. Not autocannon's overallRate: that
+ * sends each second's quota as fast as it can at the start of the second, and measures its own
+ * bursts.
  */
 export async function runOursPaced(
   target: OursTarget,
@@ -118,8 +119,6 @@ export async function runOursPaced(
   }
 }
 
-const TICK_MS = 5;
-
 async function pace(
   agent: Agent,
   target: OursTarget,
@@ -132,21 +131,22 @@ async function pace(
   const start = performance.now();
   const total = Math.round(rate * seconds);
   const inFlight: Promise<void>[] = [];
-  for (let sent = 0; sent < total; ) {
-    const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * rate) + 1);
-    for (; sent < due; sent++) {
-      const scheduled = start + (sent / rate) * 1000;
-      inFlight.push(
-        post(agent, target, requestBody(scenario, counter)).then(
-          ({ status, body }) => {
-            recorder.latencies.push(performance.now() - scheduled);
-            recordResponse(recorder, scenario, status, body);
-          },
-          (error: Error) => recorder.fail("transportErrors", error.message),
-        ),
-      );
-    }
-    await sleep(TICK_MS);
+  for (let sent = 0; sent < total; sent++) {
+    const scheduled = start + (sent / rate) * 1000;
+    // Node's timers count whole milliseconds: rounding up sends a request a millisecond or two late,
+    // never early, and the delay is part of its latency. (Sending whatever was due every 5 ms
+    // added up to 5 ms to every latency and made bursts of a steady rate.)
+    const wait = Math.ceil(scheduled - performance.now());
+    if (wait > 0) await sleep(wait);
+    inFlight.push(
+      post(agent, target, requestBody(scenario, counter)).then(
+        ({ status, body }) => {
+          recorder.latencies.push(performance.now() - scheduled);
+          recordResponse(recorder, scenario, status, body);
+        },
+        (error: Error) => recorder.fail("transportErrors", error.message),
+      ),
+    );
   }
   await Promise.all(inFlight);
 }

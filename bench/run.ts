@@ -273,7 +273,7 @@ async function main(): Promise<void> {
     const facts = await db.facts();
     console.log(
       `Seeded ${UPSERT_CONTACTS + LIST_CONTACTS} contacts with tags and values through SQL in ${since(phase)}. ` +
-        `${facts.version.split(" on ")[0]}, fsync=${facts.fsync}, synchronous_commit=${facts.synchronousCommit}`,
+        `${facts.version.split(" on ")[0]}, fsync=${facts.fsync}, synchronous_commit=${facts.synchronousCommit}, autovacuum=${facts.autovacuum}`,
     );
     if (options.storage === "postgres" && (facts.fsync !== "on" || facts.synchronousCommit === "off")) {
       console.warn("WARNING: this PostgreSQL runs without full durability: the numbers are not a fair comparison.");
@@ -363,6 +363,7 @@ async function main(): Promise<void> {
       const rate = Math.max(1, Math.round(createPeak / 2));
       const concurrency = PACED_CONCURRENCY;
       const target = { port: server.port, apiKey: workspaces.create.apiKey };
+      await db.settle(); // as before every other cell
       const paced = await runOursPaced(
         target,
         "create",
