@@ -28,6 +28,8 @@ export interface DatabaseFacts {
   fsync: string;
   synchronousCommit: string;
   defaultTransactionIsolation: string;
+  /** Whether autovacuum runs: without it nothing analyzes the tables as they grow, and kept plans stay as made. */
+  autovacuum: string;
 }
 
 export interface BenchDatabase {
@@ -55,13 +57,14 @@ export interface BenchDatabase {
 
 const FACTS_SQL = `SELECT version() AS version, current_setting('fsync') AS fsync,
   current_setting('synchronous_commit') AS synchronous_commit,
-  current_setting('default_transaction_isolation') AS isolation`;
+  current_setting('default_transaction_isolation') AS isolation, current_setting('autovacuum') AS autovacuum`;
 
 interface FactsRow {
   version: string;
   fsync: string;
   synchronous_commit: string;
   isolation: string;
+  autovacuum: string;
 }
 
 function toFacts(row: FactsRow | undefined): DatabaseFacts {
@@ -71,6 +74,7 @@ function toFacts(row: FactsRow | undefined): DatabaseFacts {
     fsync: row.fsync,
     synchronousCommit: row.synchronous_commit,
     defaultTransactionIsolation: row.isolation,
+    autovacuum: row.autovacuum,
   };
 }
 

@@ -181,7 +181,7 @@ function describeRun(result: RunResult): string {
     `Run ${result.startedAt.replace("T", " ").replace(/\.\d+Z$/, " UTC")}, ${result.wallSeconds} s wall time, command \`${result.command}\`.`,
     "",
     `- Machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB memory, ${machine.os}, Node.js ${machine.node}; load average ${machine.loadAverage.atStart} at the start${machine.loadAverage.atStart > machine.cpus ? " (**busy: other work competed with this run**)" : ""}, ${machine.loadAverage.atEnd} at the end (the run's own included).`,
-    `- Database: ${db.version.split(" on ")[0]} (fsync=${db.fsync}, synchronous_commit=${db.synchronousCommit}, default isolation ${db.defaultTransactionIsolation}).`,
+    `- Database: ${db.version.split(" on ")[0]} (fsync=${db.fsync}, synchronous_commit=${db.synchronousCommit}, default isolation ${db.defaultTransactionIsolation}${db.autovacuum ? `, autovacuum=${db.autovacuum}` : ""}).`,
     `- Each cell: ${settings.warmupSeconds} s warm-up, then ${settings.durationSeconds} s measured, for ours and then for the floor. ${settings.data}`,
     `- Rows in the server's database at the end (every workspace; ${result.storage === "postgres" ? "the floor wrote to the same database" : "the floor wrote to its own copy"}): ${Object.entries(
       result.rowsAtEnd ?? {},
