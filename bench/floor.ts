@@ -14,6 +14,7 @@
  */
 import { deriveTimezone } from "../src/domain/rules/timezone.js";
 import type { BenchDatabase, FloorConnection } from "./database.js";
+import { pace } from "./pace.js";
 import type { Workspaces } from "./seed.js";
 import { Recorder, type SideResult } from "./stats.js";
 import {
@@ -192,6 +193,22 @@ export function floorOperation(scenario: Scenario, counter: Counter, workspaces:
   };
 }
 
+/** Sends one operation; resolves to a description of what went wrong, or null. */
+async function send(connection: FloorConnection, operation: FloorOperation): Promise<string | null> {
+  try {
+    return operation.check(await connection.query<FloorRow>(operation.sql, operation.params));
+  } catch (error) {
+    return `error: ${(error as Error).message}`;
+  }
+}
+
+function record(recorder: Recorder, latencyMs: number, problem: string | null): void {
+  recorder.latencies.push(latencyMs);
+  if (problem === null) recorder.ok++;
+  else if (problem.startsWith("error: ")) recorder.fail("transportErrors", problem.slice(7));
+  else recorder.fail("wrongResults", problem);
+}
+
 /**
  * Runs `concurrency` workers until the window closes. As with autocannon on our side, only the
  * requests that complete inside the window count; the ones still running then are waited for
@@ -211,18 +228,10 @@ async function drive(
     while (performance.now() < deadline) {
       const operation = floorOperation(scenario, counter, workspaces);
       const sent = performance.now();
-      let problem: string | null;
-      try {
-        problem = operation.check(await connection.query<FloorRow>(operation.sql, operation.params));
-      } catch (error) {
-        problem = `error: ${(error as Error).message}`;
-      }
+      const problem = await send(connection, operation);
       const received = performance.now();
       if (received > deadline) break;
-      recorder.latencies.push(received - sent);
-      if (problem === null) recorder.ok++;
-      else if (problem.startsWith("error: ")) recorder.fail("transportErrors", problem.slice(7));
-      else recorder.fail("wrongResults", problem);
+      record(recorder, received - sent, problem);
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
@@ -248,6 +257,35 @@ export async function runFloor(
     await drive(connection, scenario, concurrency, seconds, counter, workspaces, recorder);
     window.onEnd();
     return { result: recorder.result(seconds), warmupFailures: warmup.result(1).failureCount };
+  } finally {
+    await connection.close();
+  }
+}
+
+/**
+ * The floor at a steady rate (see pace), over a pool of `concurrency` connections: what the
+ * database and this machine add to a paced request's latency without the server.
+ */
+export async function runFloorPaced(
+  db: BenchDatabase,
+  workspaces: Workspaces,
+  scenario: Scenario,
+  concurrency: number,
+  rate: number,
+  warmupSeconds: number,
+  seconds: number,
+  counter: Counter,
+): Promise<SideResult> {
+  const connection = await db.openFloor(concurrency);
+  const start = (recorder: Recorder) => async (scheduled: number) => {
+    const problem = await send(connection, floorOperation(scenario, counter, workspaces));
+    record(recorder, performance.now() - scheduled, problem);
+  };
+  try {
+    if (warmupSeconds > 0) await pace(rate, warmupSeconds, start(new Recorder()));
+    const recorder = new Recorder();
+    await pace(rate, seconds, start(recorder));
+    return recorder.result(seconds);
   } finally {
     await connection.close();
   }

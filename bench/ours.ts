@@ -5,8 +5,8 @@
  * a success.
  */
 import { Agent, request as httpRequest } from "node:http";
-import { setTimeout as sleep } from "node:timers/promises";
 import autocannon from "autocannon";
+import { pace } from "./pace.js";
 import { Recorder, type SideResult } from "./stats.js";
 import { type Counter, judgeResponse, requestBody, type Scenario } from "./workload.js";
 
@@ -92,12 +92,8 @@ export async function runOurs(
 }
 
 /**
- * Latency at a steady rate below capacity: `rate` requests per second, each started at its own time
- * on a fixed schedule (1/rate apart) over at most `concurrency` keep-alive connections, after a
- * warm-up at the same rate. Each latency runs from the scheduled start, so time spent waiting for
- * a free connection, or for the harness's own timer, counts. Not autocannon's overallRate: that
- * sends each second's quota as fast as it can at the start of the second, and measures its own
- * bursts.
+ * Latency at a steady rate below capacity: `rate` requests per second (see pace) over at most
+ * `concurrency` keep-alive connections, after a warm-up at the same rate.
  */
 export async function runOursPaced(
   target: OursTarget,
@@ -109,46 +105,22 @@ export async function runOursPaced(
   counter: Counter,
 ): Promise<SideResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  const send = (recorder: Recorder) => (scheduled: number) =>
+    post(agent, target, requestBody(scenario, counter)).then(
+      ({ status, body }) => {
+        recorder.latencies.push(performance.now() - scheduled);
+        recordResponse(recorder, scenario, status, body);
+      },
+      (error: Error) => recorder.fail("transportErrors", error.message),
+    );
   try {
-    if (warmupSeconds > 0) await pace(agent, target, scenario, rate, warmupSeconds, counter, new Recorder());
+    if (warmupSeconds > 0) await pace(rate, warmupSeconds, send(new Recorder()));
     const recorder = new Recorder();
-    await pace(agent, target, scenario, rate, seconds, counter, recorder);
+    await pace(rate, seconds, send(recorder));
     return recorder.result(seconds);
   } finally {
     agent.destroy();
   }
-}
-
-async function pace(
-  agent: Agent,
-  target: OursTarget,
-  scenario: Scenario,
-  rate: number,
-  seconds: number,
-  counter: Counter,
-  recorder: Recorder,
-): Promise<void> {
-  const start = performance.now();
-  const total = Math.round(rate * seconds);
-  const inFlight: Promise<void>[] = [];
-  for (let sent = 0; sent < total; sent++) {
-    const scheduled = start + (sent / rate) * 1000;
-    // Node's timers count whole milliseconds: rounding up sends a request a millisecond or two late,
-    // never early, and the delay is part of its latency. (Sending whatever was due every 5 ms
-    // added up to 5 ms to every latency and made bursts of a steady rate.)
-    const wait = Math.ceil(scheduled - performance.now());
-    if (wait > 0) await sleep(wait);
-    inFlight.push(
-      post(agent, target, requestBody(scenario, counter)).then(
-        ({ status, body }) => {
-          recorder.latencies.push(performance.now() - scheduled);
-          recordResponse(recorder, scenario, status, body);
-        },
-        (error: Error) => recorder.fail("transportErrors", error.message),
-      ),
-    );
-  }
-  await Promise.all(inFlight);
 }
 
 function post(agent: Agent, target: OursTarget, body: string): Promise<{ status: number; body: string }> {

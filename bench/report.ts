@@ -57,7 +57,8 @@ export interface RunResult {
   rowsAtEnd: Record<string, number>;
   cells: CellResult[];
   /** createContact at half of ours' peak create rate, 16 connections: latency below saturation. */
-  pacedCreate?: { rate: number; concurrency: number; result: SideResult };
+  /** `floor`: the same rate straight through the driver (runs before it was measured have none). */
+  pacedCreate?: { rate: number; concurrency: number; result: SideResult; floor?: SideResult };
 }
 
 export const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -193,7 +194,11 @@ function describeRun(result: RunResult): string {
   const paced = result.pacedCreate;
   if (paced) {
     lines.push(
-      `- createContact paced at ${paced.rate} requests/s (half of ours' peak create rate) over ${paced.concurrency} connections, ${settings.durationSeconds} s: ${number(paced.result.throughput)}/s served, p50 ${ms(paced.result.latencyMs.p50)} ms, **p99 ${ms(paced.result.latencyMs.p99)} ms**, ${paced.result.failureCount} failures.`,
+      `- createContact paced at ${paced.rate} requests/s (half of ours' peak create rate) over ${paced.concurrency} connections, ${settings.durationSeconds} s: ${number(paced.result.throughput)}/s served, p50 ${ms(paced.result.latencyMs.p50)} ms, **p99 ${ms(paced.result.latencyMs.p99)} ms**, ${paced.result.failureCount} failures${
+        paced.floor
+          ? `; the floor at the same rate: p50 ${ms(paced.floor.latencyMs.p50)} ms, p99 ${ms(paced.floor.latencyMs.p99)} ms, ${paced.floor.failureCount} failures`
+          : ""
+      }.`,
     );
   }
   return lines.join("\n");

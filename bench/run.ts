@@ -19,7 +19,7 @@ import {
   DEFAULT_POSTGRES_URL,
   type Storage,
 } from "./database.js";
-import { floorOperation, runFloor } from "./floor.js";
+import { floorOperation, runFloor, runFloorPaced } from "./floor.js";
 import { runOurs, runOursPaced } from "./ours.js";
 import {
   type CellResult,
@@ -373,11 +373,25 @@ async function main(): Promise<void> {
         options.durationSeconds,
         counter,
       );
-      pacedCreate = { rate, concurrency, result: paced };
+      await db.settle();
+      const floor = await runFloorPaced(
+        db,
+        workspaces,
+        "create",
+        concurrency,
+        rate,
+        options.warmupSeconds,
+        options.durationSeconds,
+        counter,
+      );
+      pacedCreate = { rate, concurrency, result: paced, floor };
       console.log(
         `create paced at ${rate}/s (half of ours' peak), ${concurrency} connections: ${fmt(paced.throughput)}/s ` +
-          `p50 ${fmt(paced.latencyMs.p50)} p99 ${fmt(paced.latencyMs.p99)} ms` +
-          (paced.failureCount ? `  FAILURES ${paced.failureCount}` : ""),
+          `p50 ${fmt(paced.latencyMs.p50)} p99 ${fmt(paced.latencyMs.p99)} ms  |  floor ${fmt(floor.throughput)}/s ` +
+          `p50 ${fmt(floor.latencyMs.p50)} p99 ${fmt(floor.latencyMs.p99)} ms` +
+          (paced.failureCount || floor.failureCount
+            ? `  FAILURES ours ${paced.failureCount} floor ${floor.failureCount}`
+            : ""),
       );
     }
 
