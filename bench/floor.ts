@@ -14,7 +14,7 @@
  */
 import { deriveTimezone } from "../src/domain/rules/timezone.js";
 import type { BenchDatabase, FloorConnection } from "./database.js";
-import { pace } from "./pace.js";
+import { type PacedSchedule, pacedWindow } from "./pace.js";
 import type { Workspaces } from "./seed.js";
 import { Recorder, type SideResult } from "./stats.js";
 import {
@@ -263,29 +263,21 @@ export async function runFloor(
 }
 
 /**
- * The floor at a steady rate (see pace), over a pool of `concurrency` connections: what the
- * database and this machine add to a paced request's latency without the server.
+ * The floor at a steady rate (see pace), over a pool of `schedule.concurrency` connections: what
+ * the database and this machine add to a paced request's latency without the server.
  */
 export async function runFloorPaced(
   db: BenchDatabase,
   workspaces: Workspaces,
-  scenario: Scenario,
-  concurrency: number,
-  rate: number,
-  warmupSeconds: number,
-  seconds: number,
-  counter: Counter,
+  schedule: PacedSchedule,
 ): Promise<SideResult> {
-  const connection = await db.openFloor(concurrency);
-  const start = (recorder: Recorder) => async (scheduled: number) => {
-    const problem = await send(connection, floorOperation(scenario, counter, workspaces));
-    record(recorder, performance.now() - scheduled, problem);
-  };
+  const { scenario, counter } = schedule;
+  const connection = await db.openFloor(schedule.concurrency);
   try {
-    if (warmupSeconds > 0) await pace(rate, warmupSeconds, start(new Recorder()));
-    const recorder = new Recorder();
-    await pace(rate, seconds, start(recorder));
-    return recorder.result(seconds);
+    return await pacedWindow(schedule, (recorder) => async (scheduled) => {
+      const problem = await send(connection, floorOperation(scenario, counter, workspaces));
+      record(recorder, performance.now() - scheduled, problem);
+    });
   } finally {
     await connection.close();
   }

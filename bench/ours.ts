@@ -6,7 +6,7 @@
  */
 import { Agent, request as httpRequest } from "node:http";
 import autocannon from "autocannon";
-import { pace } from "./pace.js";
+import { type PacedSchedule, pacedWindow } from "./pace.js";
 import { Recorder, type SideResult } from "./stats.js";
 import { type Counter, judgeResponse, requestBody, type Scenario } from "./workload.js";
 
@@ -92,32 +92,24 @@ export async function runOurs(
 }
 
 /**
- * Latency at a steady rate below capacity: `rate` requests per second (see pace) over at most
- * `concurrency` keep-alive connections, after a warm-up at the same rate.
+ * Latency at a steady rate below capacity: `schedule.rate` requests per second (see pace) over at
+ * most `schedule.concurrency` keep-alive connections, after a warm-up at the same rate.
  */
-export async function runOursPaced(
-  target: OursTarget,
-  scenario: Scenario,
-  concurrency: number,
-  rate: number,
-  warmupSeconds: number,
-  seconds: number,
-  counter: Counter,
-): Promise<SideResult> {
-  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
-  const send = (recorder: Recorder) => (scheduled: number) =>
-    post(agent, target, requestBody(scenario, counter)).then(
-      ({ status, body }) => {
-        recorder.latencies.push(performance.now() - scheduled);
-        recordResponse(recorder, scenario, status, body);
-      },
-      (error: Error) => recorder.fail("transportErrors", error.message),
-    );
+export async function runOursPaced(target: OursTarget, schedule: PacedSchedule): Promise<SideResult> {
+  const { scenario, counter } = schedule;
+  const agent = new Agent({ keepAlive: true, maxSockets: schedule.concurrency });
   try {
-    if (warmupSeconds > 0) await pace(rate, warmupSeconds, send(new Recorder()));
-    const recorder = new Recorder();
-    await pace(rate, seconds, send(recorder));
-    return recorder.result(seconds);
+    return await pacedWindow(
+      schedule,
+      (recorder) => (scheduled) =>
+        post(agent, target, requestBody(scenario, counter)).then(
+          ({ status, body }) => {
+            recorder.latencies.push(performance.now() - scheduled);
+            recordResponse(recorder, scenario, status, body);
+          },
+          (error: Error) => recorder.fail("transportErrors", error.message),
+        ),
+    );
   } finally {
     agent.destroy();
   }

@@ -1,4 +1,16 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import { Recorder, type SideResult } from "./stats.js";
+import type { Counter, Scenario } from "./workload.js";
+
+/** A paced run: `rate` operations per second over at most `concurrency` connections. */
+export interface PacedSchedule {
+  scenario: Scenario;
+  concurrency: number;
+  rate: number;
+  warmupSeconds: number;
+  seconds: number;
+  counter: Counter;
+}
 
 /**
  * Starts `rate` operations per second for `seconds`, each at its own time on a fixed schedule
@@ -22,4 +34,19 @@ export async function pace(rate: number, seconds: number, start: (scheduled: num
     started.push(start(scheduled));
   }
   await Promise.all(started);
+}
+
+/**
+ * A warm-up at the rate (not recorded), then the measured window. `startWith(recorder)` gives the
+ * function that starts one operation at its scheduled instant and records it in `recorder`.
+ */
+export async function pacedWindow(
+  schedule: PacedSchedule,
+  startWith: (recorder: Recorder) => (scheduled: number) => Promise<void>,
+): Promise<SideResult> {
+  const { rate, warmupSeconds, seconds } = schedule;
+  if (warmupSeconds > 0) await pace(rate, warmupSeconds, startWith(new Recorder()));
+  const recorder = new Recorder();
+  await pace(rate, seconds, startWith(recorder));
+  return recorder.result(seconds);
 }

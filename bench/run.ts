@@ -362,28 +362,18 @@ async function main(): Promise<void> {
     if (createPeak > 0) {
       const rate = Math.max(1, Math.round(createPeak / 2));
       const concurrency = PACED_CONCURRENCY;
-      const target = { port: server.port, apiKey: workspaces.create.apiKey };
+      const schedule = {
+        scenario: "create" as const,
+        concurrency,
+        rate,
+        warmupSeconds: options.warmupSeconds,
+        seconds: options.durationSeconds,
+        counter,
+      };
       await db.settle(); // as before every other cell
-      const paced = await runOursPaced(
-        target,
-        "create",
-        concurrency,
-        rate,
-        options.warmupSeconds,
-        options.durationSeconds,
-        counter,
-      );
+      const paced = await runOursPaced({ port: server.port, apiKey: workspaces.create.apiKey }, schedule);
       await db.settle();
-      const floor = await runFloorPaced(
-        db,
-        workspaces,
-        "create",
-        concurrency,
-        rate,
-        options.warmupSeconds,
-        options.durationSeconds,
-        counter,
-      );
+      const floor = await runFloorPaced(db, workspaces, schedule);
       pacedCreate = { rate, concurrency, result: paced, floor };
       console.log(
         `create paced at ${rate}/s (half of ours' peak), ${concurrency} connections: ${fmt(paced.throughput)}/s ` +
