@@ -28,8 +28,11 @@ export interface DatabaseFacts {
   fsync: string;
   synchronousCommit: string;
   defaultTransactionIsolation: string;
-  /** Whether autovacuum runs: without it nothing analyzes the tables as they grow, and kept plans stay as made. */
-  autovacuum: string;
+  /**
+   * Whether autovacuum runs: without it nothing analyzes the tables as they grow, and kept plans
+   * stay as made. (Results written before it was recorded have none.)
+   */
+  autovacuum?: string;
 }
 
 export interface BenchDatabase {

@@ -20,7 +20,7 @@ export interface PacedSchedule {
  * overallRate: that sends each second's quota as fast as it can at the start of the second, and
  * measures its own bursts.
  */
-export async function pace(rate: number, seconds: number, start: (scheduled: number) => Promise<void>): Promise<void> {
+async function pace(rate: number, seconds: number, start: (scheduled: number) => Promise<void>): Promise<void> {
   const begin = performance.now();
   const total = Math.round(rate * seconds);
   const started: Promise<void>[] = [];

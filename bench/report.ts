@@ -56,8 +56,10 @@ export interface RunResult {
   /** Rows in the whole database after the run (all workspaces, ours and the floor's writes). */
   rowsAtEnd: Record<string, number>;
   cells: CellResult[];
-  /** createContact at half of ours' peak create rate, 16 connections: latency below saturation. */
-  /** `floor`: the same rate straight through the driver (runs before it was measured have none). */
+  /**
+   * createContact at half of ours' peak create rate, 16 connections: latency below saturation.
+   * `floor`: the same rate straight through the driver (runs before it was measured have none).
+   */
   pacedCreate?: { rate: number; concurrency: number; result: SideResult; floor?: SideResult };
 }
 
