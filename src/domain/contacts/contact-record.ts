@@ -121,7 +121,7 @@ export async function findContactRecords(
   prisma: PrismaClient,
   args: Omit<Prisma.ContactFindManyArgs, "include" | "select">,
 ): Promise<ContactRecord[]> {
-  const contacts = await prisma.contact.findMany({ ...args, select: CONTACT_FIELDS });
+  const contacts = await releasedRows(prisma.contact.findMany({ ...args, select: CONTACT_FIELDS }));
   if (contacts.length === 0) return [];
   const related = await releasedRows(prisma.$queryRaw<
     { id: string; tags: TagRecord[] | null; custom_fields: { name: string; value: string }[] | null }[]
