@@ -2,6 +2,9 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { Recorder, type SideResult } from "./stats.js";
 import type { Counter, Scenario } from "./workload.js";
 
+/** Connections for the paced create (latency at half of the peak rate), ours and the floor's. */
+export const PACED_CONCURRENCY = 16;
+
 /** A paced run: `rate` operations per second over at most `concurrency` connections. */
 export interface PacedSchedule {
   scenario: Scenario;

@@ -7,6 +7,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { DatabaseFacts, Storage } from "./database.js";
+import { PACED_CONCURRENCY } from "./pace.js";
 import type { SideResult } from "./stats.js";
 import { SCENARIO_TITLES, SCENARIOS, type Scenario } from "./workload.js";
 
@@ -57,7 +58,7 @@ export interface RunResult {
   rowsAtEnd: Record<string, number>;
   cells: CellResult[];
   /**
-   * createContact at half of ours' peak create rate, 16 connections: latency below saturation.
+   * createContact at half of ours' peak create rate, PACED_CONCURRENCY connections: latency below saturation.
    * `floor`: the same rate straight through the driver (runs before it was measured have none).
    */
   pacedCreate?: { rate: number; concurrency: number; result: SideResult; floor?: SideResult };
@@ -273,8 +274,8 @@ export function writeBenchmarksMarkdown(latest: LatestResults): void {
     "  computation for both sides. Peak RSS and CPU are the server process's (with its workers in cluster",
     "  mode), sampled every 100 ms from /proc during the measured window (CPU: % of one core).",
     "- The paced create starts each request at its own time, 1/rate apart, whether or not the earlier",
-    "  ones have finished, over at most 16 connections; each latency runs from the scheduled start, so",
-    "  waiting for a connection counts. The floor's creates are paced the same way on a pool of 16",
+    `  ones have finished, over at most ${PACED_CONCURRENCY} connections; each latency runs from the scheduled start, so`,
+    `  waiting for a connection counts. The floor's creates are paced the same way on a pool of ${PACED_CONCURRENCY}`,
     "  connections: its p99 is what the database and the machine add without the server.",
     "- Machine CPU per request: every core's busy time (/proc/stat) over the measured window, divided by",
     "  the successful requests; in brackets the PostgreSQL server's processes alone. Ours includes the",

@@ -21,6 +21,7 @@ import {
 } from "./database.js";
 import { floorOperation, runFloor, runFloorPaced } from "./floor.js";
 import { runOurs, runOursPaced } from "./ours.js";
+import { PACED_CONCURRENCY } from "./pace.js";
 import {
   type CellResult,
   cpuCost,
@@ -46,8 +47,6 @@ import {
 } from "./workload.js";
 
 const DEFAULT_CONCURRENCIES = [1, 16, 64];
-/** Connections for the paced create (latency at half of the peak rate). */
-const PACED_CONCURRENCY = 16;
 
 const HELP = `Usage: npm run bench [-- options]
 
