@@ -2,6 +2,7 @@ import { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
 import type { GraphQLError } from "graphql";
 import type { Plugin, YogaInitialContext } from "graphql-yoga";
 import type { GraphQLLimits } from "../config.js";
+import { useCostLimit } from "./cost-limit.js";
 
 const REJECTION_CODES = new Set([
   "QUERY_TOO_DEEP",
@@ -42,7 +43,9 @@ const keepRejectionStatus: Plugin<YogaInitialContext> = {
 /**
  * Abuse limits checked before anything runs: depth, aliases, directives, tokens and cost (defaults
  * close to graphql-armor's own). Rejections are GraphQL errors with HTTP 400 and a code. Field
- * suggestions ("did you mean …") are blocked whenever introspection is off.
+ * suggestions ("did you mean …") are blocked whenever introspection is off. The cost is armor's
+ * formula, checked by cost-limit.ts once variables are known (armor's own rule sees literals only):
+ * it runs here, before the API key, rate limit and idempotency checks, as armor's rule did.
  */
 export function useGraphQLLimits(limits: GraphQLLimits): Plugin<YogaInitialContext> {
   const armor = EnvelopArmorPlugin({
@@ -50,7 +53,7 @@ export function useGraphQLLimits(limits: GraphQLLimits): Plugin<YogaInitialConte
     maxAliases: { n: limits.maxAliases, onReject: withCode("TOO_MANY_ALIASES") },
     maxDirectives: { n: limits.maxDirectives, onReject: withCode("TOO_MANY_DIRECTIVES") },
     maxTokens: { n: limits.maxTokens, onReject: withCode("TOO_MANY_TOKENS") },
-    costLimit: { maxCost: limits.maxCost, onReject: withCode("QUERY_TOO_COSTLY") },
+    costLimit: { enabled: false },
     blockFieldSuggestion: { enabled: !limits.introspection },
   });
   return {
@@ -58,6 +61,7 @@ export function useGraphQLLimits(limits: GraphQLLimits): Plugin<YogaInitialConte
       // An envelop plugin, typed for any context.
       addPlugin(armor as Plugin<YogaInitialContext>);
       addPlugin(keepRejectionStatus);
+      addPlugin(useCostLimit(limits.maxCost) as Plugin<YogaInitialContext>);
     },
   };
 }

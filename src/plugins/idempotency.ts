@@ -1,10 +1,11 @@
 import { createHash } from "node:crypto";
 import stableStringify from "fast-json-stable-stringify";
-import { type ExecutionResult, GraphQLError, getOperationAST, Kind } from "graphql";
+import { type ExecutionResult, GraphQLError } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import type { GraphQLContext } from "../context.js";
 import { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey } from "../domain/idempotency.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
+import { rootFieldsOf } from "./root-fields.js";
 
 /** The mutations a client may retry safely with an Idempotency-Key header. */
 const IDEMPOTENT_FIELDS = new Set(["createContact", "upsertContact"]);
@@ -19,6 +20,9 @@ function failure(message: string, code: string, status: number): ExecutionResult
  * (success or typed error) is stored for 24 hours and replayed to a retry with the same key and the
  * same request; another request with that key is refused (422), and so is a retry while the first
  * still runs (409). A request that fails unexpectedly stores nothing, so it can be retried.
+ * The fields are those that will run (fragments and @skip/@include resolved). One key covers one
+ * field: an operation with an idempotent field beside another mutation field is refused (400), as
+ * a retry could not replay part of it.
  */
 export function useIdempotency(prisma: PrismaClient): Plugin<GraphQLContext> {
   return {
@@ -27,16 +31,23 @@ export function useIdempotency(prisma: PrismaClient): Plugin<GraphQLContext> {
       const key = context.request?.headers.get("idempotency-key");
       const caller = context.caller;
       if (key == null || !caller) return;
-      const operation = getOperationAST(args.document, args.operationName);
+      const root = rootFieldsOf(args);
       const idempotent =
-        operation?.operation === "mutation" &&
-        operation.selectionSet.selections.some(
-          (selection) => selection.kind === Kind.FIELD && IDEMPOTENT_FIELDS.has(selection.name.value),
-        );
+        root?.operation.operation === "mutation" && root.fields.some((field) => IDEMPOTENT_FIELDS.has(field.name));
       if (!idempotent) return;
       if (key.length < 1 || key.length > MAX_KEY_LENGTH) {
         setResultAndStopExecution(
           failure(`Idempotency-Key must be 1 to ${MAX_KEY_LENGTH} characters`, "IDEMPOTENCY_KEY_INVALID", 400),
+        );
+        return;
+      }
+      if (root.dataFields > 1) {
+        setResultAndStopExecution(
+          failure(
+            "An Idempotency-Key covers one mutation field: send createContact or upsertContact alone",
+            "IDEMPOTENCY_KEY_MULTIPLE_FIELDS",
+            400,
+          ),
         );
         return;
       }

@@ -1,7 +1,8 @@
-import { getOperationAST, Kind } from "graphql";
+import { getOperationAST } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import type { GraphQLContext } from "../context.js";
 import { currentRequestRecord } from "../observability/request-context.js";
+import { rootFieldsOf } from "./root-fields.js";
 
 /** Notes what the request was (operation, root fields, API key id) and how it ended, for logs and metrics. */
 export function useRequestRecord(): Plugin<GraphQLContext> {
@@ -9,13 +10,12 @@ export function useRequestRecord(): Plugin<GraphQLContext> {
     onExecute({ args }) {
       const record = currentRequestRecord();
       if (!record) return;
-      const operation = getOperationAST(args.document, args.operationName);
+      const root = rootFieldsOf(args);
+      const operation = root?.operation ?? getOperationAST(args.document, args.operationName);
       record.operationName = operation?.name?.value ?? args.operationName ?? undefined;
       record.operationType = operation?.operation;
-      record.rootFields = operation?.selectionSet.selections
-        .flatMap((selection) => (selection.kind === Kind.FIELD ? [selection.name.value] : []))
-        .sort()
-        .join(",");
+      // The fields that run, each name once: aliases neither hide a field nor multiply metric labels.
+      record.rootFields = root ? [...new Set(root.fields.map((field) => field.name))].sort().join(",") : undefined;
       record.apiKeyId = (args.contextValue as GraphQLContext).caller?.apiKeyId;
       return {
         onExecuteDone({ result }) {

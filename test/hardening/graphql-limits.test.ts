@@ -62,6 +62,39 @@ describe("abuse limits", () => {
     await expectRejected(`{ ${costly} }`, "QUERY_TOO_COSTLY");
   });
 
+  it("counts a `first` passed as a variable (or its default) like a literal one", async () => {
+    const costly = (first: string) =>
+      Array.from(
+        { length: 14 },
+        (_, i) =>
+          `c${i}: contacts(first: ${first}) { edges { node { tags { id name } customFields { name value } } } }`,
+      ).join(" ");
+    const withVariable = `query($f: Int) { ${costly("$f")} }`;
+    const refused = await app.graphql(app.tenant.workspaceKey, withVariable, { f: 100 });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors?.map((error) => error.extensions?.code)).toEqual(["QUERY_TOO_COSTLY"]);
+    expect(refused.body.data).toBeUndefined();
+    const byDefault = await app.graphql(app.tenant.workspaceKey, `query($f: Int = 100) { ${costly("$f")} }`);
+    expect(byDefault.status).toBe(400);
+    // 15 aliases of 100 contacts each, through a fragment: refused too.
+    const wide = `query($f: Int!) { ${Array.from({ length: 15 }, (_, i) => `c${i}: contacts(first: $f) { ...Ids }`).join(" ")} }
+      fragment Ids on ContactConnection { edges { node { id } } }`;
+    expect((await app.graphql(app.tenant.workspaceKey, wide, { f: 100 })).status).toBe(400);
+    // The same documents with a modest page pass.
+    const modest = await app.graphql(app.tenant.workspaceKey, withVariable, { f: 2 });
+    expect(modest.status).toBe(200);
+    expect(modest.body.errors).toBeUndefined();
+    expect((await app.graphql(app.tenant.workspaceKey, wide, { f: 5 })).status).toBe(200);
+  });
+
+  it("prices an operation with graphql-armor's formula", async () => {
+    // A page of 100 contacts with tags and custom fields: (2 + 1.5 × 27.5) × 100 each.
+    const one = `contacts(first: 100) { edges { node { tags { id name } customFields { name value } } } }`;
+    const response = await app.graphql(app.tenant.workspaceKey, `{ a: ${one} b: ${one} }`);
+    expect(response.body.errors?.[0]?.message).toBe(`Query Cost limit of ${limits.maxCost} exceeded, found 8650.`);
+    expect((await app.graphql(app.tenant.workspaceKey, `{ ${one} }`)).status).toBe(200);
+  });
+
   it("keeps batched operations off unless configured", async () => {
     const response = await app.yoga.fetch("http://test/graphql", {
       method: "POST",

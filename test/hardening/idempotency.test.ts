@@ -99,6 +99,44 @@ describe("Idempotency-Key", () => {
     expect(longest.status).toBe(200);
   });
 
+  it("covers a mutation inside a fragment spread, an inline fragment or @include: one write, then replays", async () => {
+    const operations = [
+      `mutation { ...M } fragment M on Mutation { createContact(input: { firstName: "Spread" }) { __typename } }`,
+      `mutation { ... on Mutation { createContact(input: { firstName: "Inline" }) { __typename } } }`,
+      `mutation($on: Boolean = true) { createContact(input: { firstName: "Included" }) @include(if: $on) { __typename } }`,
+    ];
+    for (const [i, operation] of operations.entries()) {
+      const before = await app.db.prisma.contact.count();
+      const first = await send(app.tenant.workspaceKey, `fragment-key-${i}`, operation, {});
+      expect(JSON.parse(first.text).data.createContact.__typename).toBe("CreateContactSuccess");
+      expect(await send(app.tenant.workspaceKey, `fragment-key-${i}`, operation, {})).toEqual(first);
+      expect(await app.db.prisma.contact.count()).toBe(before + 1);
+    }
+  });
+
+  it("refuses one key for several mutation fields (400 IDEMPOTENCY_KEY_MULTIPLE_FIELDS), running none", async () => {
+    const contact = await send(app.tenant.workspaceKey, null, CREATE_CONTACT, { input: { firstName: "Kept" } });
+    const id = JSON.parse(contact.text).data.createContact.contact.id;
+    const operations = [
+      `mutation { a: createContact(input: { firstName: "A" }) { __typename } b: createContact(input: { firstName: "B" }) { __typename } }`,
+      `mutation { ...M b: upsertContact(input: { email: "multi@example.com" }) { __typename } }
+       fragment M on Mutation { a: createContact(input: { firstName: "A" }) { __typename } }`,
+      `mutation { createContact(input: { firstName: "A" }) { __typename } deleteContact(id: "${id}") { __typename } }`,
+    ];
+    for (const [i, operation] of operations.entries()) {
+      const before = await countRows(app);
+      const refused = await send(app.tenant.workspaceKey, `multi-key-${i}`, operation, {});
+      expect(refused.status).toBe(400);
+      expect(JSON.parse(refused.text).errors[0].extensions.code).toBe("IDEMPOTENCY_KEY_MULTIPLE_FIELDS");
+      expect(await countRows(app)).toEqual(before);
+    }
+    expect(await app.db.prisma.contact.count({ where: { id, deletedAt: null } })).toBe(1);
+    expect(await app.db.prisma.idempotencyKey.count({ where: { key: { startsWith: "multi-key-" } } })).toBe(0);
+    // __typename beside the one field is no second field.
+    const alone = `mutation { __typename createContact(input: { firstName: "Alone" }) { __typename } }`;
+    expect((await send(app.tenant.workspaceKey, "multi-key-alone", alone, {})).status).toBe(200);
+  });
+
   it("expires after 24 hours: expired keys are purged, and an expired key can be used again", async () => {
     const input = { input: { email: "expiring@example.com" } };
     await send(app.tenant.workspaceKey, "old-key", CREATE_CONTACT, input);

@@ -39,6 +39,39 @@ describe("per-key write limits", () => {
     expect(await app.db.prisma.contact.count({ where: { email: { startsWith: "burst" } } })).toBe(4);
   });
 
+  it("takes one write token per root mutation field, aliases and fragments included", async () => {
+    const key = (await app.createApiKey({ workspaceId: app.tenant.workspaceId })).apiKey;
+    const creates = (prefix: string, n: number) =>
+      `mutation { ...F } fragment F on Mutation { ${Array.from(
+        { length: n },
+        (_, i) => `a${i}: createContact(input: { email: "${prefix}${i}@example.com" }) { __typename }`,
+      ).join(" ")} }`;
+    const written = (prefix: string) => app.db.prisma.contact.count({ where: { email: { startsWith: prefix } } });
+    expect((await app.graphql(key, creates("three", 3))).status).toBe(200);
+    // 3 of the burst of 4 are spent: 2 more do not fit, and the refusal spends nothing.
+    const refused = await app.graphql(key, creates("two", 2));
+    expect(refused.status).toBe(429);
+    expect(refused.body.errors?.[0]?.extensions?.code).toBe("RATE_LIMITED");
+    expect((await app.graphql(key, creates("one", 1))).status).toBe(200);
+    expect([await written("three"), await written("two"), await written("one")]).toEqual([3, 0, 1]);
+  });
+
+  it("refuses up front (400 TOO_MANY_WRITES) an operation with more writes than the burst, writing nothing", async () => {
+    const key = (await app.createApiKey({ workspaceId: app.tenant.workspaceId })).apiKey;
+    const five = Array.from(
+      { length: 5 },
+      (_, i) => `a${i}: createContact(input: { email: "five${i}@example.com" }) { __typename }`,
+    ).join(" ");
+    const refused = await app.graphql(key, `mutation { ${five} }`);
+    expect(refused.status).toBe(400);
+    expect(refused.headers.get("retry-after")).toBeNull();
+    expect(refused.body.errors?.[0]?.extensions?.code).toBe("TOO_MANY_WRITES");
+    expect(await app.db.prisma.contact.count({ where: { email: { startsWith: "five" } } })).toBe(0);
+    // It took no tokens: the whole burst is still there.
+    const four = Array.from({ length: 4 }, (_, i) => create(key, `after-five${i}@example.com`));
+    expect((await Promise.all(four)).map((response) => response.status)).toEqual([200, 200, 200, 200]);
+  });
+
   it("refills at the sustained rate", async () => {
     const key = (await app.createApiKey({ workspaceId: app.tenant.workspaceId })).apiKey;
     await Promise.all(Array.from({ length: 6 }, (_, i) => create(key, `refill${i}@example.com`)));
@@ -84,6 +117,27 @@ describe("shared buckets in Redis", () => {
       for (let i = 0; i < 6; i++) decisions.push(await (i % 2 ? replicaA : replicaB).consume(apiKeyId, "write"));
       expect(decisions.filter((decision) => decision.allowed)).toHaveLength(3);
       expect(decisions.at(-1)).toEqual({ allowed: false, retryAfterSeconds: expect.any(Number) });
+    } finally {
+      await replicaA.close();
+      await replicaB.close();
+    }
+  });
+
+  it("takes several tokens at once, all or none, and refuses more than the burst without a wait", async () => {
+    const buckets = { write: { rate: 2, burst: 4 }, read: { rate: 0, burst: 1 } };
+    const replicaA = createRateLimiter(buckets, silent, REDIS_URL);
+    const replicaB = createRateLimiter(buckets, silent, REDIS_URL);
+    try {
+      const apiKeyId = `test-${randomBytes(8).toString("hex")}`;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await replicaA.consume(apiKeyId, "write", 5)).toEqual({ allowed: false, burst: 4 });
+      expect(await replicaA.consume(apiKeyId, "write", 3)).toEqual({ allowed: true });
+      expect(await replicaB.consume(apiKeyId, "write", 2)).toEqual({
+        allowed: false,
+        retryAfterSeconds: expect.any(Number),
+      });
+      expect(await replicaB.consume(apiKeyId, "write", 1)).toEqual({ allowed: true });
+      expect((await replicaA.consume(apiKeyId, "write", 1)).allowed).toBe(false);
     } finally {
       await replicaA.close();
       await replicaB.close();
