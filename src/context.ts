@@ -1,8 +1,8 @@
-import type { FragmentDefinitionNode } from "graphql";
-import { GraphQLError, getOperationAST, Kind, type OperationDefinitionNode, type SelectionSetNode } from "graphql";
+import { GraphQLError } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import type { Authenticator, Caller } from "./domain/access/api-keys.js";
 import type { PrismaClient } from "./generated/prisma/client.js";
+import { rootFieldsOf } from "./plugins/root-fields.js";
 
 /** What every resolver gets: the database and who is calling (null: no valid key). */
 export interface GraphQLContext {
@@ -33,35 +33,19 @@ function unauthenticated(): GraphQLError {
 /**
  * Refuses, with HTTP 401 and nothing else, an operation that touches data when the request has no
  * valid API key. Introspection (`__schema`, `__type`) and `__typename` need no key, so GraphiQL can
- * load the schema.
+ * load the schema. The fields are those that will run (fragments and @skip/@include resolved).
  */
 export function requireApiKeyForData(): Plugin<GraphQLContext> {
   return {
     onExecute({ args, setResultAndStopExecution }) {
       const context = args.contextValue as GraphQLContext;
       if (context.caller) return;
-      const operation = getOperationAST(args.document, args.operationName);
-      if (operation && selectsData(operation, args.document.definitions)) {
-        setResultAndStopExecution({ errors: [unauthenticated()] });
-      }
+      if (selectsData(args)) setResultAndStopExecution({ errors: [unauthenticated()] });
     },
   };
 }
 
-function selectsData(operation: OperationDefinitionNode, definitions: readonly { kind: Kind }[]): boolean {
-  const fragments = new Map(
-    definitions
-      .filter((definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION)
-      .map((fragment) => [fragment.name.value, fragment]),
-  );
-  const visit = (selectionSet: SelectionSetNode, seen: Set<string>): boolean =>
-    selectionSet.selections.some((selection) => {
-      if (selection.kind === Kind.FIELD) return !selection.name.value.startsWith("__");
-      if (selection.kind === Kind.INLINE_FRAGMENT) return visit(selection.selectionSet, seen);
-      const name = selection.name.value;
-      const fragment = fragments.get(name);
-      if (!fragment || seen.has(name)) return false;
-      return visit(fragment.selectionSet, new Set([...seen, name]));
-    });
-  return visit(operation.selectionSet, new Set());
+/** Whether any root field that will run reads or writes data (null: the operation cannot run). */
+function selectsData(args: Parameters<typeof rootFieldsOf>[0]): boolean {
+  return (rootFieldsOf(args)?.dataFields ?? 0) > 0;
 }
