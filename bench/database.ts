@@ -7,8 +7,9 @@
 import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PGlite } from "@electric-sql/pglite";
+import type { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
+import { createPGlite } from "../src/db-pglite.js";
 
 export type Storage = "postgres" | "pglite";
 
@@ -173,7 +174,7 @@ export async function createPGliteDatabase(): Promise<BenchDatabase> {
   let floor: PGlite | undefined;
   let destroyed = false;
   const open = async <T>(directory: string, work: (db: PGlite) => Promise<T>) => {
-    const db = await PGlite.create(directory);
+    const db = await createPGlite({ dataDir: directory });
     try {
       return await work(db);
     } finally {
@@ -192,7 +193,7 @@ export async function createPGliteDatabase(): Promise<BenchDatabase> {
     async settle() {},
     async sealSeed() {
       cpSync(serverDirectory, floorDirectory, { recursive: true });
-      floor = await PGlite.create(floorDirectory);
+      floor = await createPGlite({ dataDir: floorDirectory });
     },
     async facts() {
       if (!floor) throw new Error("the floor copy is not open yet");

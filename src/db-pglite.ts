@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import type { PGlite } from "@electric-sql/pglite";
+import type { PGlite, PGliteOptions } from "@electric-sql/pglite";
 import { createPrisma, type Database, type DatabaseOptions, type SqlConnection } from "./db.js";
 import { lockDataDirectory } from "./pglite-lock.js";
 
@@ -9,17 +9,28 @@ import { lockDataDirectory } from "./pglite-lock.js";
  * it: db.ts imports this module, and this module its packages, only when DATABASE_URL is pglite:.
  */
 export async function openPGliteLocation(location: string, options: DatabaseOptions = {}): Promise<Database> {
-  const { PGlite } = await import("@electric-sql/pglite");
-  if (location === "memory") return openPGlite(await PGlite.create(), undefined, options);
+  if (location === "memory") return openPGlite(await createPGlite(), undefined, options);
   const directory = resolve(location);
   mkdirSync(dirname(directory), { recursive: true });
   const unlock = lockDataDirectory(directory);
   try {
-    return await openPGlite(await PGlite.create(directory), unlock, options);
+    return await openPGlite(await createPGlite({ dataDir: directory }), unlock, options);
   } catch (error) {
     unlock();
     throw error;
   }
+}
+
+/**
+ * A PGlite instance with the extensions the migrations create: pg_trgm, whose trigram indexes serve
+ * contact search. Every embedded database is opened through here, tests' and the bench's included.
+ */
+export async function createPGlite(options: PGliteOptions = {}): Promise<PGlite> {
+  const [{ PGlite }, { pg_trgm }] = await Promise.all([
+    import("@electric-sql/pglite"),
+    import("@electric-sql/pglite/contrib/pg_trgm"),
+  ]);
+  return PGlite.create({ ...options, extensions: { ...options.extensions, pg_trgm } });
 }
 
 /** Wraps an open PGlite instance (also used by tests that load a prepared data directory). */

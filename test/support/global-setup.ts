@@ -1,10 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
-import { openPGlite } from "../../src/db-pglite.js";
+import { createPGlite, openPGlite } from "../../src/db-pglite.js";
 import { migrate } from "../../src/migrations.js";
 import { adminUrl, databaseUrl } from "./postgres-urls.js";
 
@@ -23,7 +22,7 @@ declare module "vitest" {
  */
 export default async function setup(project: TestProject) {
   if (project.name === "postgres") return setupPostgres(project);
-  const pglite = await PGlite.create();
+  const pglite = await createPGlite();
   const db = await openPGlite(pglite);
   await migrate(db);
   const dump = await pglite.dumpDataDir("none");

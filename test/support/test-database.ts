@@ -1,10 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { inject } from "vitest";
 import { type Database, openDatabase } from "../../src/db.js";
-import { openPGlite } from "../../src/db-pglite.js";
+import { createPGlite, openPGlite } from "../../src/db-pglite.js";
 import { adminUrl, databaseUrl } from "./postgres-urls.js";
 
 export type TestStorage = "pglite" | "postgres";
@@ -20,7 +19,7 @@ export interface TestDatabase extends Database {
 export async function openTestDatabase(options: { logQueries?: boolean } = {}): Promise<TestDatabase> {
   if (storage === "pglite") {
     const template = new Blob([readFileSync(inject("pgliteTemplate"))]);
-    const db = await openPGlite(await PGlite.create({ loadDataDir: template }), undefined, options);
+    const db = await openPGlite(await createPGlite({ loadDataDir: template }), undefined, options);
     return { ...db, url: null };
   }
   const serverUrl = process.env.TEST_DATABASE_URL as string;
@@ -40,7 +39,7 @@ export async function openTestDatabase(options: { logQueries?: boolean } = {}): 
 
 /** An empty database (no migrations): for migration tests. */
 export async function openEmptyTestDatabase(): Promise<TestDatabase> {
-  if (storage === "pglite") return { ...(await openPGlite(await PGlite.create())), url: null };
+  if (storage === "pglite") return { ...(await openPGlite(await createPGlite())), url: null };
   const serverUrl = process.env.TEST_DATABASE_URL as string;
   const name = `contacts_empty_${randomBytes(6).toString("hex")}`;
   await withAdmin(serverUrl, (admin) => admin.query(`CREATE DATABASE ${name}`));
