@@ -7,6 +7,7 @@ import type { GraphQLContext } from "./context.js";
 import type PrismaTypes from "./generated/pothos-types.js";
 import { getDatamodel } from "./generated/pothos-types.js";
 import { currentRequestRecord } from "./observability/request-context.js";
+import DatabaseTurnsPlugin from "./plugins/database-turns.js";
 
 export const builder = new SchemaBuilder<{
   Context: GraphQLContext;
@@ -20,7 +21,7 @@ export const builder = new SchemaBuilder<{
     JSONObject: { Input: Record<string, unknown>; Output: Record<string, unknown> };
   };
 }>({
-  plugins: [ErrorsPlugin, PrismaPlugin, RelayPlugin],
+  plugins: [ErrorsPlugin, PrismaPlugin, RelayPlugin, DatabaseTurnsPlugin],
   defaultFieldNullability: false,
   prisma: {
     client: (context) => context.prisma,

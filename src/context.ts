@@ -1,13 +1,16 @@
 import { GraphQLError } from "graphql";
 import type { Plugin } from "graphql-yoga";
+import type { LimitFunction } from "p-limit";
 import type { Authenticator, Caller } from "./domain/access/api-keys.js";
 import type { PrismaClient } from "./generated/prisma/client.js";
+import { createDatabaseTurns } from "./plugins/database-turns.js";
 import { rootFieldsOf } from "./plugins/root-fields.js";
 
-/** What every resolver gets: the database and who is calling (null: no valid key). */
+/** What every resolver gets: the database, who is calling (null: no valid key), this request's database turns. */
 export interface GraphQLContext {
   prisma: PrismaClient;
   caller: Caller | null;
+  databaseTurns: LimitFunction;
 }
 
 export async function createContext(
@@ -15,7 +18,8 @@ export async function createContext(
   authenticate: Authenticator,
   request: Request,
 ): Promise<GraphQLContext> {
-  return { prisma, caller: await authenticate(request.headers.get("authorization")) };
+  const caller = await authenticate(request.headers.get("authorization"));
+  return { prisma, caller, databaseTurns: createDatabaseTurns() };
 }
 
 /** The caller of a field that reads or writes data; the plugin below has already refused a request without one. */

@@ -3,6 +3,7 @@ import { callerOf } from "../context.js";
 import type { ContactRecord } from "../domain/contacts/contact-record.js";
 import { findContact } from "../domain/contacts/find-contacts.js";
 import { DEFAULT_PAGE_SIZE, listContacts, MAX_PAGE_SIZE } from "../domain/contacts/list-contacts.js";
+import { READS_DATABASE } from "../plugins/database-turns.js";
 import { TagRef } from "./tag.js";
 import { asGraphQLError } from "./user-input-error.js";
 
@@ -45,12 +46,19 @@ export const ContactRef = builder.objectRef<ContactRecord>("Contact").implement(
 const ContactFilter = builder.inputType("ContactFilter", {
   description: "Narrows a contact list; every condition given must hold.",
   fields: (t) => ({
-    tag: t.string({ required: false, description: "Has the tag with exactly this name (case-sensitive)." }),
-    email: t.string({ required: false, description: "Has exactly this email (compared case-insensitively)." }),
-    phone: t.string({ required: false, description: "Has exactly this E.164 phone." }),
+    tag: t.string({
+      required: false,
+      description: "Has the tag with exactly this name (case-sensitive, at most 255 characters).",
+    }),
+    email: t.string({
+      required: false,
+      description: "Has exactly this email (compared case-insensitively, at most 254 characters).",
+    }),
+    phone: t.string({ required: false, description: "Has exactly this E.164 phone (at most 16 characters)." }),
     search: t.string({
       required: false,
-      description: "Case-insensitive substring of the first name, last name or email.",
+      description:
+        "Case-insensitive substring of the first name, last name or email: at most 100 characters after trimming (longer is a BAD_USER_INPUT error); blank counts as not given.",
     }),
   }),
 });
@@ -63,6 +71,7 @@ const ContactConnection = builder.connectionObject(
     fields: (t) => ({
       totalCount: t.int({
         description: "How many contacts match, over all pages.",
+        extensions: READS_DATABASE,
         resolve: (connection) => (connection as unknown as { totalCount: () => Promise<number> }).totalCount(),
       }),
     }),

@@ -2,10 +2,18 @@ import { Prisma, type PrismaClient } from "../../generated/prisma/client.js";
 import type { Caller } from "../access/api-keys.js";
 import { isUuid, visibleContactSql } from "../access/workspace-access.js";
 import { ValidationFailed } from "../errors.js";
+import { MAX_EMAIL_LENGTH } from "../rules/email.js";
+import { MAX_E164_LENGTH } from "../rules/phone.js";
+import { MAX_TAG_LENGTH } from "../rules/tags.js";
+import { IssueCollector } from "../validation.js";
 import { type ContactRecord, findNewestContactRecords } from "./contact-record.js";
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
+/** What a person types into a search box. Longer searches cost more and can match nothing more useful. */
+export const MAX_SEARCH_LENGTH = 100;
+/** Far above what encodeCursor writes (about 90 characters). */
+const MAX_CURSOR_LENGTH = 200;
 
 export interface ContactFilter {
   /** Exact tag name (case-sensitive). */
@@ -14,8 +22,35 @@ export interface ContactFilter {
   email?: string | null;
   /** Exact E.164 phone. */
   phone?: string | null;
-  /** Case-insensitive substring of first name, last name or email. */
+  /** Case-insensitive substring of first name, last name or email; blank counts as not given. */
   search?: string | null;
+}
+
+/** The filter's values as they are compared, or a ValidationFailed for a value no contact can match. */
+interface CheckedFilter {
+  tag: string | null;
+  email: string | null;
+  phone: string | null;
+  search: string | null;
+}
+
+/**
+ * Every free-text filter is bounded by what the field can store (tags 255, emails 254, phones 16
+ * characters) and search by what a person types, so that no filter costs more than a real one.
+ */
+function checkFilter(filter: ContactFilter, issues: IssueCollector): CheckedFilter {
+  const bounded = (key: keyof ContactFilter, value: string | null | undefined, max: number): string | null => {
+    if (value == null) return null;
+    if (value.length > max) issues.add(["filter", key], "TOO_LONG", `filter.${key} must be at most ${max} characters`);
+    return value;
+  };
+  const search = filter.search?.trim() || null;
+  return {
+    tag: bounded("tag", filter.tag, MAX_TAG_LENGTH),
+    email: bounded("email", filter.email?.trim().toLowerCase(), MAX_EMAIL_LENGTH),
+    phone: bounded("phone", filter.phone, MAX_E164_LENGTH),
+    search: bounded("search", search, MAX_SEARCH_LENGTH),
+  };
 }
 
 export interface ListContactsArgs {
@@ -39,13 +74,16 @@ export function encodeCursor(contact: Pick<ContactRecord, "createdAt" | "id">): 
 
 function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   try {
+    if (cursor.length > MAX_CURSOR_LENGTH) throw new RangeError("too long for a cursor");
     const [createdAt, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
     const date = new Date(createdAt);
-    // Only what encodeCursor writes: a plain ISO instant (years 0000-9999, which PostgreSQL can hold).
+    // Only what encodeCursor writes: a plain ISO instant of years 0001-9999, which PostgreSQL holds
+    // (it has no year 0: "0000-01-01" fails the statement).
     const isOurInstant =
       typeof createdAt === "string" &&
       /^\d{4}-/.test(createdAt) &&
       !Number.isNaN(date.getTime()) &&
+      date.getUTCFullYear() >= 1 &&
       date.toISOString() === createdAt;
     if (isOurInstant && typeof id === "string" && isUuid(id)) {
       return { createdAt: date, id };
@@ -74,16 +112,19 @@ export async function listContacts(prisma: PrismaClient, caller: Caller, args: L
     if (!isUuid(args.workspaceId)) return { contacts: [], hasNextPage: false, totalCount: async () => 0 };
     conditions.push(Prisma.sql`c.workspace_id = ${args.workspaceId.toLowerCase()}::uuid`);
   }
-  const filter = args.filter ?? {};
+  const issues = new IssueCollector();
+  const filter = checkFilter(args.filter ?? {}, issues);
+  issues.throwIfAny();
   if (filter.tag != null) {
     conditions.push(Prisma.sql`EXISTS (
       SELECT 1 FROM contact_tags l JOIN tags t ON t.workspace_id = l.workspace_id AND t.id = l.tag_id
        WHERE l.workspace_id = c.workspace_id AND l.contact_id = c.id AND t.name = ${filter.tag})`);
   }
-  if (filter.email != null) conditions.push(Prisma.sql`c.email = ${filter.email.trim().toLowerCase()}`);
+  if (filter.email != null) conditions.push(Prisma.sql`c.email = ${filter.email}`);
   if (filter.phone != null) conditions.push(Prisma.sql`c.phone = ${filter.phone}`);
-  if (filter.search != null && filter.search.trim() !== "") {
-    const pattern = `%${likeLiteral(filter.search.trim())}%`;
+  if (filter.search != null) {
+    // Served by the trigram indexes on the three columns (migration contact_search_trigrams).
+    const pattern = `%${likeLiteral(filter.search)}%`;
     conditions.push(
       Prisma.sql`(c.first_name ILIKE ${pattern} OR c.last_name ILIKE ${pattern} OR c.email ILIKE ${pattern})`,
     );

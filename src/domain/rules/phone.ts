@@ -2,6 +2,8 @@ import { type PhoneNumber, parsePhoneNumberFromString } from "libphonenumber-js/
 import type { IssueCollector } from "../validation.js";
 
 const E164_PATTERN = /^\+[1-9]\d{1,14}$/;
+/** "+" and at most 15 digits. */
+export const MAX_E164_LENGTH = 16;
 
 /**
  * E.164 only: "+", country code and subscriber digits, at most 15 digits, and a possible number
