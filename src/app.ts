@@ -6,7 +6,7 @@ import { LRUCache } from "lru-cache";
 import type { Config } from "./config.js";
 import { createContext, requireApiKeyForData } from "./context.js";
 import { createAuthenticator } from "./domain/access/api-keys.js";
-import { isDatabaseUnavailable } from "./domain/database-errors.js";
+import { isDatabaseUnavailable, isStatementTimeout } from "./domain/database-errors.js";
 import type { PrismaClient } from "./generated/prisma/client.js";
 import { graphiqlOptions } from "./graphiql.js";
 import type { Logger } from "./observability/logger.js";
@@ -41,6 +41,19 @@ const SERVICE_UNAVAILABLE = {
   extensions: { code: "SERVICE_UNAVAILABLE", http: { status: 503, headers: { "Retry-After": "1" } } },
 };
 
+const QUERY_TIMEOUT = {
+  message:
+    "The database stopped this query: it ran longer than the server allows. Ask for less (a narrower filter, a smaller page)",
+  extensions: { code: "QUERY_TIMEOUT" },
+};
+
+/** The answer, other than a masked internal error, for a failure that is not a bug. */
+function knownFailure(error: unknown): typeof SERVICE_UNAVAILABLE | typeof QUERY_TIMEOUT | null {
+  if (isDatabaseUnavailable(error)) return SERVICE_UNAVAILABLE;
+  if (isStatementTimeout(error)) return QUERY_TIMEOUT;
+  return null;
+}
+
 /** The GraphQL application (GraphiQL at /graphql too). Used by the server and by tests (`yoga.fetch`). */
 export function createApp({ prisma, config, rateLimiter, demoApiKey = null, logger }: AppOptions) {
   const { graphql: limits, http } = config;
@@ -69,18 +82,16 @@ export function createApp({ prisma, config, rateLimiter, demoApiKey = null, logg
       errorCache: new LRUCache<string, object>({ max: PARSED_DOCUMENTS_KEPT }),
     },
     // Unexpected errors reach clients as "Unexpected error." only: no stack, SQL or key material. A
-    // database that cannot be reached is said so (503), so clients know to retry.
+    // database that cannot be reached is said so (503), so clients know to retry; a statement stopped
+    // by the statement timeout is QUERY_TIMEOUT, so they know to ask for less.
     maskedErrors: {
       isDev: false,
       maskError: (error, message, isDev) => {
         const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
-        if (!isDatabaseUnavailable(original)) return maskError(error, message, isDev);
+        const known = knownFailure(original);
+        if (!known) return maskError(error, message, isDev);
         const { nodes, path } = error instanceof GraphQLError ? error : { nodes: undefined, path: undefined };
-        return new GraphQLError(SERVICE_UNAVAILABLE.message, {
-          nodes,
-          path,
-          extensions: SERVICE_UNAVAILABLE.extensions,
-        });
+        return new GraphQLError(known.message, { nodes, path, extensions: known.extensions });
       },
     },
     batching: limits.maxBatch > 0 ? { limit: limits.maxBatch } : false,

@@ -62,3 +62,11 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   if (cause?.originalCode && UNAVAILABLE_SQLSTATE.test(cause.originalCode)) return true;
   return typeof message === "string" && UNAVAILABLE_SOCKET_ERRORS.test(message);
 }
+
+/**
+ * True when PostgreSQL stopped a statement that ran past DATABASE_STATEMENT_TIMEOUT_MS (SQLSTATE
+ * 57014, query_canceled): the request asked for too much, the database is fine.
+ */
+export function isStatementTimeout(error: unknown): boolean {
+  return adapterCause(error)?.originalCode === "57014";
+}
