@@ -7,8 +7,18 @@
 import type { ValidationIssue } from "./validation.js";
 
 export class ValidationFailed extends Error {
-  constructor(readonly issues: ValidationIssue[]) {
-    super(issues.length === 1 ? "1 input value is invalid" : `${issues.length} input values are invalid`);
+  /** `found`: how many issues there were, when only the first `issues.length` are listed. */
+  constructor(
+    readonly issues: ValidationIssue[],
+    found = issues.length,
+  ) {
+    super(
+      found === 1
+        ? "1 input value is invalid"
+        : found > issues.length
+          ? `${found} input values are invalid; the first ${issues.length} are listed`
+          : `${found} input values are invalid`,
+    );
     this.name = "ValidationError";
   }
 }

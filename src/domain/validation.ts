@@ -30,19 +30,25 @@ export interface ValidationIssue {
   code: ValidationIssueCode;
 }
 
+/** Issues one answer lists at most: a request of a megabyte could otherwise break a rule per value. */
+export const MAX_ISSUES = 100;
+
 export class IssueCollector {
   readonly issues: ValidationIssue[] = [];
+  /** How many issues were found, those past MAX_ISSUES included. */
+  private found = 0;
 
   add(path: (string | number)[], code: ValidationIssueCode, message: string): void {
-    this.issues.push({ path: path.map(String), code, message });
+    this.found += 1;
+    if (this.issues.length < MAX_ISSUES) this.issues.push({ path: path.map(String), code, message });
   }
 
   get empty(): boolean {
-    return this.issues.length === 0;
+    return this.found === 0;
   }
 
-  /** Throws every collected issue together, if there is any. */
+  /** Throws every collected issue together (the first MAX_ISSUES of them), if there is any. */
   throwIfAny(): void {
-    if (this.issues.length > 0) throw new ValidationFailed(this.issues);
+    if (this.found > 0) throw new ValidationFailed(this.issues, this.found);
   }
 }

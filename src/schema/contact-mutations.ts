@@ -16,7 +16,7 @@ const FIELD = {
   phone: "E.164 only (`+` and digits, at most 15, a possible number). Spaces or national formats are refused.",
   tags: "Tag names to add (trimmed, 1 to 255 characters, at most 100 distinct). New names are created.",
   customFields:
-    "Values keyed by the workspace's custom variable names, exactly as defined. A value is a string, number, boolean or null (null clears), at most 65,535 characters as text.",
+    'Values keyed by the workspace\'s custom variable names, exactly as defined, at most 500 keys. A value is a string, number, boolean or null (null clears), at most 65,535 characters as text. A number is read as a JSON number (a 64-bit float) before the server sees it: 12345678901234567890 is stored as "12345678901234567000". Send a string to keep every digit.',
 };
 
 const CreateContactInput = builder.inputType("CreateContactInput", {

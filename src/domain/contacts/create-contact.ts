@@ -95,8 +95,9 @@ async function insertWithRetry(
       if (outcome.kind === "forbidden") throw new ForbiddenError();
       if (outcome.kind === "unknown-custom-fields") {
         const issues = new IssueCollector();
-        for (const name of row.customValues.map((value) => value.name)) {
-          if (outcome.names.includes(name)) addUnknownCustomField(issues, "customFields", name);
+        const unknown = new Set(outcome.names);
+        for (const { name } of row.customValues) {
+          if (unknown.has(name)) addUnknownCustomField(issues, "customFields", name);
         }
         issues.throwIfAny();
       }

@@ -1,7 +1,7 @@
 import type { PrismaClient } from "../../generated/prisma/client.js";
 import type { Caller } from "../access/api-keys.js";
 import { targetWorkspaceId } from "../access/workspace-access.js";
-import { type CustomValueInput, normalizeCustomFields } from "../rules/custom-fields.js";
+import { type CustomValueInput, customFieldNames, normalizeCustomFields } from "../rules/custom-fields.js";
 import { IssueCollector } from "../validation.js";
 import { type ContactFieldsInput, type NormalizedContactFields, normalizeContactFields } from "./contact-fields.js";
 import { loadWriteWorkspace, type WriteWorkspace } from "./write-workspace.js";
@@ -32,7 +32,7 @@ export async function prepareContactWrite(
   extraRules?.(fields, issues);
   const customFields = input.customFields ?? {};
   const workspace = workspaceId
-    ? await loadWriteWorkspace(prisma, caller, workspaceId, Object.keys(customFields))
+    ? await loadWriteWorkspace(prisma, caller, workspaceId, customFieldNames(customFields))
     : undefined;
   const customValues = workspace
     ? normalizeCustomFields(customFields, workspace.variablesByName, "customFields", issues)

@@ -2,7 +2,7 @@ import type { PrismaClient } from "../../generated/prisma/client.js";
 import type { Caller } from "../access/api-keys.js";
 import { isUuid, visibleContactWhere } from "../access/workspace-access.js";
 import { NotFoundError } from "../errors.js";
-import { normalizeCustomFields } from "../rules/custom-fields.js";
+import { customFieldNames, normalizeCustomFields } from "../rules/custom-fields.js";
 import { normalizeTagNames } from "../rules/tags.js";
 import { IssueCollector } from "../validation.js";
 import { changeContact } from "./change-contact.js";
@@ -45,13 +45,16 @@ export async function updateContact(
   if (!current) throw new NotFoundError("Contact");
 
   const issues = new IssueCollector();
-  if (!UPDATABLE.some((key) => input[key] !== undefined)) {
+  const { values, tagNames } = normalizeContactFields(input, issues);
+  // A name that is blank after trimming counts as not given, so it alone is no field to change.
+  const isGiven = (key: (typeof UPDATABLE)[number]) =>
+    key === "firstName" || key === "lastName" ? key in values : input[key] !== undefined;
+  if (!UPDATABLE.some(isGiven)) {
     issues.add([], "NO_FIELDS", `Give at least one of: ${UPDATABLE.join(", ")}`);
   }
-  const { values, tagNames } = normalizeContactFields(input, issues);
   const removeTagNames = input.removeTags ? normalizeTagNames(input.removeTags, "removeTags", issues) : [];
   const customFields = input.customFields ?? {};
-  const workspace = await loadWriteWorkspace(prisma, caller, current.workspaceId, Object.keys(customFields));
+  const workspace = await loadWriteWorkspace(prisma, caller, current.workspaceId, customFieldNames(customFields));
   const customValues = normalizeCustomFields(customFields, workspace.variablesByName, "customFields", issues);
   issues.throwIfAny();
 

@@ -1,6 +1,8 @@
 import type { IssueCollector } from "../validation.js";
 
 export const MAX_CUSTOM_VALUE_LENGTH = 65_535;
+/** Far above any workspace's real number of custom variables; bounds what one request makes us check. */
+export const MAX_CUSTOM_FIELDS_PER_REQUEST = 500;
 
 export interface CustomVariableRef {
   id: string;
@@ -26,7 +28,7 @@ export function normalizeCustomFields(
   issues: IssueCollector,
 ): CustomValueInput[] {
   const values: CustomValueInput[] = [];
-  for (const [name, raw] of Object.entries(fields)) {
+  for (const [name, raw] of boundedEntries(fields, path, issues)) {
     const variable = variablesByName.get(name);
     if (!variable) {
       addUnknownCustomField(issues, path, name);
@@ -48,11 +50,25 @@ export function customValuesAsText(
   issues: IssueCollector,
 ): { name: string; value: string | null }[] {
   const values: { name: string; value: string | null }[] = [];
-  for (const [name, raw] of Object.entries(fields)) {
+  for (const [name, raw] of boundedEntries(fields, path, issues)) {
     const value = checkCustomValue(raw, [path, name], issues);
     if (value !== undefined) values.push({ name, value });
   }
   return values;
+}
+
+/** The names to look up among the workspace's custom variables: none when there are too many to accept. */
+export function customFieldNames(fields: Record<string, unknown>): string[] {
+  const names = Object.keys(fields);
+  return names.length > MAX_CUSTOM_FIELDS_PER_REQUEST ? [] : names;
+}
+
+/** The entries of a customFields object, or none after one issue at `path` when it has too many keys. */
+function boundedEntries(fields: Record<string, unknown>, path: string, issues: IssueCollector): [string, unknown][] {
+  const entries = Object.entries(fields);
+  if (entries.length <= MAX_CUSTOM_FIELDS_PER_REQUEST) return entries;
+  issues.add([path], "TOO_MANY", `At most ${MAX_CUSTOM_FIELDS_PER_REQUEST} custom fields per request`);
+  return [];
 }
 
 export function addUnknownCustomField(issues: IssueCollector, path: string, name: string): void {

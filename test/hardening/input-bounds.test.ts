@@ -1,0 +1,219 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MAX_CUSTOM_FIELDS_PER_REQUEST } from "../../src/domain/rules/custom-fields.js";
+import { MAX_ISSUES } from "../../src/domain/validation.js";
+import { createContactThroughApi, issuesOf, tick } from "../support/contact-helpers.js";
+import { CREATE_CONTACT, countRows, startTestApp, type TestApp } from "../support/test-app.js";
+
+/**
+ * Inputs a stranger controls are bounded by what a real request needs: a request cannot make the
+ * server check 80,000 custom field names, list 50,000 issues, or store more than a field's limit.
+ */
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp();
+  await app.defineCustomVariable(app.tenant.workspaceId, "Lead Source");
+});
+afterAll(() => app?.close());
+
+const UPSERT = /* GraphQL */ `
+  mutation Upsert($input: UpsertContactInput!) {
+    upsertContact(input: $input) {
+      __typename
+      ... on UpsertContactSuccess { contact { id customFields { name value } } }
+      ... on ValidationError { message issues { path code message } }
+    }
+  }
+`;
+
+const UPDATE = /* GraphQL */ `
+  mutation Update($id: ID!, $input: UpdateContactInput!) {
+    updateContact(id: $id, input: $input) {
+      __typename
+      ... on UpdateContactSuccess { contact { firstName lastName updatedAt } }
+      ... on ValidationError { message issues { path code message } }
+    }
+  }
+`;
+
+const LIST = /* GraphQL */ `
+  query List($filter: ContactFilter, $after: String) {
+    contacts(filter: $filter, after: $after) { edges { node { id } } }
+  }
+`;
+
+/** `count` custom field names no workspace has. */
+const unknownFields = (count: number) => Object.fromEntries(Array.from({ length: count }, (_, i) => [`k${i}`, i]));
+
+const create = (input: Record<string, unknown>) =>
+  app.graphql(app.tenant.workspaceKey, CREATE_CONTACT, { input }).then((response) => response.body.data?.createContact);
+
+describe("custom fields per request", () => {
+  it(`lists one issue at ["customFields"] beyond ${MAX_CUSTOM_FIELDS_PER_REQUEST} keys, on create, upsert and update`, async () => {
+    const fields = unknownFields(MAX_CUSTOM_FIELDS_PER_REQUEST + 1);
+    const before = await countRows(app);
+    const tooMany = {
+      path: ["customFields"],
+      code: "TOO_MANY",
+      message: `At most ${MAX_CUSTOM_FIELDS_PER_REQUEST} custom fields per request`,
+    };
+    const created = await create({ email: "many@example.com", customFields: fields });
+    expect(created).toMatchObject({ __typename: "ValidationError", issues: [tooMany] });
+    const upserted = await app.graphql(app.tenant.workspaceKey, UPSERT, {
+      input: { email: "many@example.com", customFields: fields },
+    });
+    expect(upserted.body.data?.upsertContact).toMatchObject({ __typename: "ValidationError", issues: [tooMany] });
+    expect(await countRows(app)).toEqual(before);
+
+    const contact = await createContactThroughApi(app, { firstName: "Kept" });
+    const updated = await app.graphql(app.tenant.workspaceKey, UPDATE, {
+      id: contact.id,
+      input: { customFields: fields },
+    });
+    expect(updated.body.data?.updateContact).toMatchObject({ __typename: "ValidationError", issues: [tooMany] });
+  });
+
+  it(`still names each unknown key up to ${MAX_CUSTOM_FIELDS_PER_REQUEST} keys`, async () => {
+    const result = await create({ customFields: { ...unknownFields(2), "Lead Source": "web" } });
+    expect(result.__typename).toBe("ValidationError");
+    expect(issuesOf(result)).toEqual([
+      { path: ["customFields", "k0"], code: "UNKNOWN_CUSTOM_FIELD" },
+      { path: ["customFields", "k1"], code: "UNKNOWN_CUSTOM_FIELD" },
+    ]);
+  });
+
+  it("answers 80,000 unknown keys (a 1 MB body) with that one issue", async () => {
+    const result = await create({ customFields: unknownFields(80_000) });
+    expect(issuesOf(result)).toEqual([{ path: ["customFields"], code: "TOO_MANY" }]);
+  });
+});
+
+describe("issues per answer", () => {
+  it(`lists at most ${MAX_ISSUES} issues, and says how many there were`, async () => {
+    const before = await countRows(app);
+    const result = await create({ tags: Array.from({ length: 50_000 }, () => " ") });
+    expect(result.__typename).toBe("ValidationError");
+    expect(result.issues).toHaveLength(MAX_ISSUES);
+    expect(result.issues[0]).toEqual({ path: ["tags", "0"], code: "EMPTY", message: "A tag name must not be empty" });
+    expect(result.message).toBe(`50000 input values are invalid; the first ${MAX_ISSUES} are listed`);
+    expect(await countRows(app)).toEqual(before);
+  });
+});
+
+describe("limits on the stored form", () => {
+  it("counts an email's length after lowercasing (İ lowercases to two code units)", async () => {
+    const local = `İ${"a".repeat(64 - 1)}`;
+    const email = `${local}@${"d".repeat(254 - 64 - 1 - 4)}.com`;
+    expect(email).toHaveLength(254);
+    expect(email.toLowerCase()).toHaveLength(255);
+    const result = await create({ email });
+    expect(issuesOf(result)).toEqual([{ path: ["email"], code: "TOO_LONG" }]);
+    const fits = `${"a".repeat(64)}@${"d".repeat(254 - 64 - 1 - 4)}.com`;
+    expect((await create({ email: fits })).__typename).toBe("CreateContactSuccess");
+  });
+});
+
+describe("an update with only blank names", () => {
+  it("is NO_FIELDS and leaves the contact as it was", async () => {
+    const contact = await createContactThroughApi(app, { firstName: "Grace", lastName: "Hopper" });
+    await tick();
+    const response = await app.graphql(app.tenant.workspaceKey, UPDATE, {
+      id: contact.id,
+      input: { firstName: "   ", lastName: "" },
+    });
+    const result = response.body.data?.updateContact;
+    expect(result.__typename).toBe("ValidationError");
+    expect(issuesOf(result)).toEqual([{ path: [], code: "NO_FIELDS" }]);
+    const stored = await app.db.prisma.contact.findUniqueOrThrow({
+      where: { workspaceId_id: { workspaceId: contact.workspaceId, id: contact.id } },
+    });
+    expect(stored.updatedAt.toISOString()).toBe(contact.updatedAt);
+    expect(stored.firstName).toBe("Grace");
+
+    const named = await app.graphql(app.tenant.workspaceKey, UPDATE, {
+      id: contact.id,
+      input: { firstName: "   ", lastName: "Murray" },
+    });
+    expect(named.body.data?.updateContact.contact).toMatchObject({ firstName: "Grace", lastName: "Murray" });
+  });
+});
+
+describe("custom values sent as JSON numbers", () => {
+  it("keep what JSON parsing leaves of them; a string keeps every digit", async () => {
+    // The JSON text a client sends, with the number as written.
+    const body = `{"query":${JSON.stringify(CREATE_CONTACT)},"variables":{"input":{"customFields":{"Lead Source":12345678901234567890}}}}`;
+    const response = await app.yoga.fetch("http://test/graphql", {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${app.tenant.workspaceKey}` },
+      body,
+    });
+    const asNumber = (await response.json()).data.createContact.contact;
+    expect(asNumber.customFields).toEqual([{ name: "Lead Source", value: "12345678901234567000" }]);
+    const asString = await createContactThroughApi(app, { customFields: { "Lead Source": "12345678901234567890" } });
+    expect(asString.customFields).toEqual([{ name: "Lead Source", value: "12345678901234567890" }]);
+  });
+
+  it("are described so in the schema", async () => {
+    const response = await app.graphql(
+      null,
+      `{ __type(name: "CreateContactInput") { inputFields { name description } } }`,
+    );
+    const field = response.body.data?.__type.inputFields.find(
+      (input: { name: string }) => input.name === "customFields",
+    );
+    expect(field.description).toContain("Send a string to keep every digit");
+  });
+});
+
+describe("contact list filters", () => {
+  const refused = async (variables: Record<string, unknown>) => {
+    const response = await app.graphql(app.tenant.workspaceKey, LIST, variables);
+    expect(response.body.data).toBeNull();
+    return response.body.errors?.map((error) => error.extensions);
+  };
+
+  it.each([
+    ["search", "s".repeat(101)],
+    ["tag", "t".repeat(256)],
+    ["email", `${"e".repeat(250)}@x.io`],
+    ["phone", `+${"1".repeat(16)}`],
+  ])("refuses a %s longer than the field can hold, with BAD_USER_INPUT", async (key, value) => {
+    const [extensions] = (await refused({ filter: { [key]: value } })) ?? [];
+    expect(extensions).toMatchObject({ code: "BAD_USER_INPUT", issues: [{ path: ["filter", key], code: "TOO_LONG" }] });
+  });
+
+  it("takes a search of 100 characters after trimming, and a blank one as none", async () => {
+    const padded = await app.graphql(app.tenant.workspaceKey, LIST, { filter: { search: `  ${"s".repeat(100)}  ` } });
+    expect(padded.body).toEqual({ data: { contacts: { edges: [] } } });
+    const blank = await app.graphql(app.tenant.workspaceKey, LIST, { filter: { search: "   " } });
+    expect(blank.body.data?.contacts.edges.length).toBeGreaterThan(0);
+  });
+
+  it.each([
+    ["year 0000", Buffer.from(JSON.stringify(["0000-01-01T00:00:00.000Z", "00000000-0000-4000-8000-000000000000"]))],
+    ["an over-long one", Buffer.from(JSON.stringify(["2026-01-01T00:00:00.000Z", "x".repeat(10_000)]))],
+  ])("refuses a cursor that decodes but fits no position (%s) with BAD_USER_INPUT", async (_label, raw) => {
+    const [extensions] = (await refused({ after: raw.toString("base64url") })) ?? [];
+    expect(extensions).toMatchObject({ code: "BAD_USER_INPUT", issues: [{ path: ["after"], code: "INVALID_CURSOR" }] });
+  });
+});
+
+describe("the request body's depth", () => {
+  it.each([[{}], [{ "idempotency-key": "deep-extensions" }]])(
+    "refuses extensions nested 8,000 deep with 400 EXTENSIONS_TOO_DEEP (headers %j), never a 500",
+    async (headers) => {
+      const depth = 8_000;
+      const extensions = `${'{"a":'.repeat(depth)}1${"}".repeat(depth)}`;
+      const body = `{"query":${JSON.stringify(CREATE_CONTACT)},"variables":{"input":{"firstName":"x"}},"extensions":${extensions}}`;
+      const before = await countRows(app);
+      const response = await app.yoga.fetch("http://test/graphql", {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${app.tenant.workspaceKey}`, ...headers },
+        body,
+      });
+      expect(response.status).toBe(400);
+      const answer = await response.json();
+      expect(answer.errors[0].extensions.code).toBe("EXTENSIONS_TOO_DEEP");
+      expect(await countRows(app)).toEqual(before);
+    },
+  );
+});
