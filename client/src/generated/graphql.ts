@@ -6,13 +6,13 @@ export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' |
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
 /** Narrows a contact list; every condition given must hold. */
 export type ContactFilter = {
-  /** Has exactly this email (compared case-insensitively). */
+  /** Has exactly this email (compared case-insensitively, at most 254 characters). */
   email?: string | null | undefined;
-  /** Has exactly this E.164 phone. */
+  /** Has exactly this E.164 phone (at most 16 characters). */
   phone?: string | null | undefined;
-  /** Case-insensitive substring of the first name, last name or email. */
+  /** Case-insensitive substring of the first name, last name or email: at most 100 characters after trimming (longer is a BAD_USER_INPUT error); blank counts as not given. */
   search?: string | null | undefined;
-  /** Has the tag with exactly this name (case-sensitive). */
+  /** Has the tag with exactly this name (case-sensitive, at most 255 characters). */
   tag?: string | null | undefined;
 };
 
@@ -25,7 +25,7 @@ export type ContactUniqueField =
 
 /** A new contact. Every field is optional; unknown fields are refused. */
 export type CreateContactInput = {
-  /** Values keyed by the workspace's custom variable names, exactly as defined. A value is a string, number, boolean or null (null clears), at most 65,535 characters as text. */
+  /** Values keyed by the workspace's custom variable names, exactly as defined, at most 500 keys. A value is a string, number, boolean or null (null clears), at most 65,535 characters as text. A number is read as a JSON number (a 64-bit float) before the server sees it: 12345678901234567890 is stored as "12345678901234567000". Send a string to keep every digit. */
   customFields?: Record<string, string | number | boolean | null> | null | undefined;
   /** Trimmed, then a valid address (one @, a domain with a dot, no spaces, at most 254). Stored lowercased. */
   email?: string | null | undefined;
@@ -53,7 +53,7 @@ export type CreateCustomVariableInput = {
 
 /** The fields to change: an omitted field stays, null clears it. At least one field must be given. */
 export type UpdateContactInput = {
-  /** Values keyed by the workspace's custom variable names, exactly as defined. A value is a string, number, boolean or null (null clears), at most 65,535 characters as text. */
+  /** Values keyed by the workspace's custom variable names, exactly as defined, at most 500 keys. A value is a string, number, boolean or null (null clears), at most 65,535 characters as text. A number is read as a JSON number (a 64-bit float) before the server sees it: 12345678901234567890 is stored as "12345678901234567000". Send a string to keep every digit. */
   customFields?: Record<string, string | number | boolean | null> | null | undefined;
   /** Trimmed, then a valid address (one @, a domain with a dot, no spaces, at most 254). Stored lowercased. null clears it. */
   email?: string | null | undefined;
@@ -73,7 +73,7 @@ export type UpdateContactInput = {
 
 /** A contact matched by phone first, then by email (live contacts only); created when nothing matches. At least one of phone and email is required. */
 export type UpsertContactInput = {
-  /** Values keyed by the workspace's custom variable names, exactly as defined. A value is a string, number, boolean or null (null clears), at most 65,535 characters as text. */
+  /** Values keyed by the workspace's custom variable names, exactly as defined, at most 500 keys. A value is a string, number, boolean or null (null clears), at most 65,535 characters as text. A number is read as a JSON number (a 64-bit float) before the server sees it: 12345678901234567890 is stored as "12345678901234567000". Send a string to keep every digit. */
   customFields?: Record<string, string | number | boolean | null> | null | undefined;
   /** Trimmed, then a valid address (one @, a domain with a dot, no spaces, at most 254). Stored lowercased. */
   email?: string | null | undefined;
