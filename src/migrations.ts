@@ -8,7 +8,8 @@ import type { Logger } from "./observability/logger.js";
  * Applies the SQL migrations in prisma/migrations, keeping Prisma's layout and its
  * `_prisma_migrations` bookkeeping (same columns, SHA-256 checksum of each file), so that
  * `prisma migrate status` and `prisma migrate deploy` agree with it wherever Prisma's schema engine
- * can be had. Written by hand because that engine cannot be downloaded here (see ENVIRONMENT.md).
+ * can be had. Written by hand because Prisma 7 downloads that engine at run time, and a machine
+ * without internet access cannot.
  */
 export const MIGRATIONS_DIRECTORY = fileURLToPath(new URL("../prisma/migrations", import.meta.url));
 

@@ -10,7 +10,7 @@ import {
 } from "../support/contact-helpers.js";
 import { countRows, startTestApp, type TestApp } from "../support/test-app.js";
 
-// SPEC.md, "Updating a contact": every rule, and the inputs that break it.
+// Updating a contact: every rule, and the inputs that break it.
 
 let app: TestApp;
 beforeAll(async () => {

