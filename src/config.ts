@@ -115,7 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxAliases: integer(env, "GRAPHQL_MAX_ALIASES", 15, 0, 1000),
       maxDirectives: integer(env, "GRAPHQL_MAX_DIRECTIVES", 10, 0, 1000),
       maxTokens: integer(env, "GRAPHQL_MAX_TOKENS", 2000, 10, 1_000_000),
-      maxCost: integer(env, "GRAPHQL_MAX_COST", 5000, 1, 10_000_000),
+      maxCost: integer(env, "GRAPHQL_MAX_COST", 19_000, 1, 10_000_000),
       maxBatch: integer(env, "GRAPHQL_MAX_BATCH", 0, 0, 100),
     },
     rateLimits: {

@@ -13,6 +13,7 @@ import {
   type VariableDefinitionNode,
 } from "graphql";
 import type { Plugin } from "graphql-yoga";
+import { MAX_PAGE_SIZE } from "../domain/contacts/list-contacts.js";
 
 // graphql-armor's cost formula (its defaults), which GRAPHQL_MAX_COST has always been measured in:
 // a leaf costs 1, an object 2 plus 1.5 × each child, times the field's `first` or `last`.
@@ -111,7 +112,9 @@ function costOf(
         : value?.kind === Kind.VARIABLE
           ? variables[value.name.value]
           : null;
-    return typeof size === "number" && Number.isFinite(size) ? Math.max(size, 1) : 1;
+    // Every `first` of this schema is a contacts page, which holds at most MAX_PAGE_SIZE: a larger
+    // value costs what it returns.
+    return typeof size === "number" && Number.isFinite(size) ? Math.min(Math.max(size, 1), MAX_PAGE_SIZE) : 1;
   };
   const selectionCost = (node: SelectionNode): number => {
     if (node.kind === Kind.FIELD) {

@@ -1,4 +1,6 @@
+import { print } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ContactsDocument } from "../../client/src/generated/graphql.js";
 import { defaultAppConfig, startTestApp, type TestApp } from "../support/test-app.js";
 
 let app: TestApp;
@@ -87,11 +89,23 @@ describe("abuse limits", () => {
     expect((await app.graphql(app.tenant.workspaceKey, wide, { f: 5 })).status).toBe(200);
   });
 
+  it("lets the client package's contact list ask for its largest page, and refuses 15 such pages", async () => {
+    // The document the client package sends for `contacts`, every field of a contact included.
+    const page = await app.graphql(app.tenant.workspaceKey, print(ContactsDocument), { first: 100 });
+    expect(page.status).toBe(200);
+    expect(page.body.errors).toBeUndefined();
+    const ids = Array.from({ length: 15 }, (_, i) => `c${i}: contacts(first: $f) { edges { node { id } } }`);
+    const pages = await app.graphql(app.tenant.workspaceKey, `query($f: Int) { ${ids.join(" ")} }`, { f: 100 });
+    expect(pages.status).toBe(400);
+    expect(pages.body.errors?.map((error) => error.extensions?.code)).toEqual(["QUERY_TOO_COSTLY"]);
+  });
+
   it("prices an operation with graphql-armor's formula", async () => {
     // A page of 100 contacts with tags and custom fields: (2 + 1.5 × 27.5) × 100 each.
     const one = `contacts(first: 100) { edges { node { tags { id name } customFields { name value } } } }`;
-    const response = await app.graphql(app.tenant.workspaceKey, `{ a: ${one} b: ${one} }`);
-    expect(response.body.errors?.[0]?.message).toBe(`Query Cost limit of ${limits.maxCost} exceeded, found 8650.`);
+    const five = ["a", "b", "c", "d", "e"].map((alias) => `${alias}: ${one}`).join(" ");
+    const response = await app.graphql(app.tenant.workspaceKey, `{ ${five} }`);
+    expect(response.body.errors?.[0]?.message).toBe(`Query Cost limit of ${limits.maxCost} exceeded, found 21625.`);
     expect((await app.graphql(app.tenant.workspaceKey, `{ ${one} }`)).status).toBe(200);
   });
 
