@@ -16,6 +16,8 @@ export interface Config {
   /** Create a demo account and workspace on an empty embedded database. Never on PostgreSQL. */
   seedDemo: boolean;
   http: HttpConfig;
+  /** Limits of the Node HTTP server itself: slow clients and connection count. */
+  httpServer: HttpServerConfig;
   graphql: GraphQLLimits;
   rateLimits: RateLimitConfig;
   /** How long a valid API key is remembered; a revoked key keeps working at most this long. */
@@ -35,6 +37,15 @@ export interface HttpConfig {
   maxBodyBytes: number;
   /** Origins allowed by CORS: "*" for any, or a list. */
   corsOrigins: "*" | string[];
+}
+
+export interface HttpServerConfig {
+  /** How long a client may take to send a whole request (headers and body); then 408 and closed. */
+  requestTimeoutMs: number;
+  /** How long a client may take to send the headers; never more than requestTimeoutMs. */
+  headersTimeoutMs: number;
+  /** Open connections per process (idle keep-alive ones count); more are closed at once. */
+  maxConnections: number;
 }
 
 export interface GraphQLLimits {
@@ -93,6 +104,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}`);
   const origins = env.CORS_ORIGINS?.trim() || "*";
   const webConcurrency = integer(env, "WEB_CONCURRENCY", 1, 1, 64);
+  const requestTimeoutMs = integer(env, "HTTP_REQUEST_TIMEOUT_MS", 30_000, 100, 3_600_000);
+  // Node refuses a headers timeout longer than the request timeout: the shorter one wins.
+  const headersTimeoutMs = Math.min(integer(env, "HTTP_HEADERS_TIMEOUT_MS", 10_000, 100, 3_600_000), requestTimeoutMs);
   if (webConcurrency > 1 && databaseUrl.startsWith("pglite:")) {
     throw new ConfigError("WEB_CONCURRENCY above 1 needs PostgreSQL: an embedded database is opened by one process");
   }
@@ -108,6 +122,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     http: {
       maxBodyBytes: integer(env, "MAX_BODY_BYTES", 1024 * 1024, 1024, 1024 * 1024 * 1024),
       corsOrigins: origins === "*" ? "*" : origins.split(",").map((origin) => origin.trim()),
+    },
+    httpServer: {
+      requestTimeoutMs,
+      headersTimeoutMs,
+      maxConnections: integer(env, "HTTP_MAX_CONNECTIONS", 1000, 1, 1_000_000),
     },
     graphql: {
       introspection: boolean(env, "GRAPHQL_INTROSPECTION", true),

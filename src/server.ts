@@ -1,6 +1,5 @@
 import cluster from "node:cluster";
 import { existsSync } from "node:fs";
-import { createServer } from "node:http";
 import { resolve } from "node:path";
 import { createApp } from "./app.js";
 import { clusterMetricsSource, runClusterPrimary } from "./cluster.js";
@@ -10,6 +9,7 @@ import { ensureDemoWorkspace } from "./demo.js";
 import { purgeExpiredIdempotencyKeys } from "./domain/idempotency.js";
 import { warmTimezoneData } from "./domain/rules/timezone.js";
 import { createHttpHandler, WEB_APP_DIRECTORY, WEB_APP_PATH } from "./http.js";
+import { createHttpServer } from "./http-server-settings.js";
 import { migrateAndLog } from "./migrations.js";
 import { createLogger, type Logger } from "./observability/logger.js";
 import { createMetrics } from "./observability/metrics.js";
@@ -42,7 +42,7 @@ async function start(config: Config, logger: Logger) {
     checkReadiness: () => db.ping(),
     metrics: config.metricsEnabled ? processMetrics(db.poolStats) : undefined,
   });
-  const server = createServer(http.listener);
+  const server = createHttpServer(http.listener, config.httpServer);
   const purge = () =>
     purgeExpiredIdempotencyKeys(db.prisma).catch((error: unknown) =>
       logger.warn({ err: (error as Error).message }, "could not purge expired idempotency keys"),
