@@ -30,7 +30,7 @@ const CreateContactInput = builder.inputType("CreateContactInput", {
     timezone: t.string({
       required: false,
       description:
-        "An IANA zone name spelled as the tz database does. When omitted: the phone's zone if its prefix maps to exactly one, else the workspace default, else null.",
+        "An IANA zone name spelled as the tz database does. When omitted: the phone's zone if its prefix maps to exactly one (names the tz database links to one zone, such as Europe/London and Europe/Jersey, count as that zone, stored by its canonical name), else the workspace default, else null.",
     }),
     tags: t.stringList({ required: false, description: FIELD.tags }),
     customFields: t.field({ type: "JSONObject", required: false, description: FIELD.customFields }),

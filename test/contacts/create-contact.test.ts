@@ -195,6 +195,18 @@ describe("createContact: timezone", () => {
     expect((await create({ phone: "+31201234568" })).contact.timezone).toBe("Europe/Amsterdam");
   });
 
+  it("counts names the tz database links to one zone as that zone, and stores its canonical name", async () => {
+    await app.db.prisma.workspace.update({
+      where: { id: app.tenant.otherWorkspaceId },
+      data: { defaultTimezone: "Asia/Tokyo" },
+    });
+    const key = app.tenant.otherWorkspaceKey;
+    // London, Guernsey, Isle of Man; Helsinki, Mariehamn; Rome, Vatican.
+    expect((await create({ phone: "+447911123456" }, key)).contact.timezone).toBe("Europe/London");
+    expect((await create({ phone: "+358401234567" }, key)).contact.timezone).toBe("Europe/Helsinki");
+    expect((await create({ phone: "+393123456789" }, key)).contact.timezone).toBe("Europe/Rome");
+  });
+
   it("falls back to the workspace default when the phone maps to several zones or none", async () => {
     await app.db.prisma.workspace.update({
       where: { id: app.tenant.otherWorkspaceId },

@@ -246,11 +246,23 @@ export async function phoneZones(phone: string): Promise<string[]> {
   return zones;
 }
 
-/** A new contact's timezone when none is given: the phone's one zone, else the workspace default, else null. */
+/** The zone a tz database link names, followed to the end (a zone's own name maps to itself). */
+function zoneOf(name: string): string {
+  const target = (tzdata.zones as Record<string, unknown>)[name];
+  return typeof target === "string" ? zoneOf(target) : name;
+}
+
+/**
+ * A new contact's timezone when none is given: the phone's one zone (a single name as given;
+ * several names linked to one zone as that zone's canonical name), else the workspace default,
+ * else null.
+ */
 export async function deriveTimezone(phone: string | null, workspaceDefault: string | null): Promise<string | null> {
   if (phone) {
     const zones = await phoneZones(phone);
     if (zones.length === 1) return zones[0] ?? null;
+    const canonical = new Set(zones.map(zoneOf));
+    if (canonical.size === 1) return [...canonical][0] ?? null;
   }
   return workspaceDefault;
 }

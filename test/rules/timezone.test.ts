@@ -1,7 +1,7 @@
 import { timezones } from "libphonenumber-geo-carrier";
 import { parsePhoneNumberFromString } from "libphonenumber-js";
 import { describe, expect, it } from "vitest";
-import { deriveTimezone, isIanaTimezone, timezonesForPhone } from "../../src/domain/rules/timezone.js";
+import { canonicalZone, deriveTimezone, isIanaTimezone, timezonesForPhone } from "../../src/domain/rules/timezone.js";
 
 describe("timezonesForPhone", () => {
   const samples = [
@@ -40,6 +40,25 @@ describe("deriveTimezone", () => {
     expect(deriveTimezone("+19075550123", "UTC")).toBe("UTC");
     expect(deriveTimezone("+19075550123", null)).toBeNull();
     expect(deriveTimezone(null, "Europe/Paris")).toBe("Europe/Paris");
+  });
+});
+
+describe("links of one zone", () => {
+  it.each([
+    ["+447911123456", ["Europe/Guernsey", "Europe/Isle_of_Man", "Europe/London"], "Europe/London"],
+    ["+358401234567", ["Europe/Helsinki", "Europe/Mariehamn"], "Europe/Helsinki"],
+    ["+393123456789", ["Europe/Rome", "Europe/Vatican"], "Europe/Rome"],
+  ])("count as that zone: %s maps to %j, stored as %s", (phone, names, zone) => {
+    expect(timezonesForPhone(phone)).toEqual(names);
+    expect(new Set(names.map(canonicalZone))).toEqual(new Set([zone]));
+    expect(deriveTimezone(phone, "UTC")).toBe(zone);
+  });
+
+  it("keep a single name as it is, and two real zones or many ambiguous", () => {
+    expect(deriveTimezone("+31201234567", "UTC")).toBe("Europe/Amsterdam");
+    expect(deriveTimezone("+4791234567", "UTC")).toBe("Europe/Oslo");
+    expect(deriveTimezone("+19075550123", "UTC")).toBe("UTC");
+    expect(deriveTimezone("+18005550123", "UTC")).toBe("UTC");
   });
 });
 

@@ -37,7 +37,7 @@ export type CreateContactInput = {
   phone?: string | null | undefined;
   /** Tag names to add (trimmed, 1 to 255 characters, at most 100 distinct). New names are created. */
   tags?: Array<string> | null | undefined;
-  /** An IANA zone name spelled as the tz database does. When omitted: the phone's zone if its prefix maps to exactly one, else the workspace default, else null. */
+  /** An IANA zone name spelled as the tz database does. When omitted: the phone's zone if its prefix maps to exactly one (names the tz database links to one zone, such as Europe/London and Europe/Jersey, count as that zone, stored by its canonical name), else the workspace default, else null. */
   timezone?: string | null | undefined;
   /** Required with an account API key; with a workspace key, omit it or give that workspace. */
   workspaceId?: string | null | undefined;

@@ -55,11 +55,28 @@ export function timezonesForPhone(e164: string): string[] {
   return [];
 }
 
-/** The phone's zone when its prefix maps to exactly one; otherwise null. */
+/**
+ * The zone a name is a link to in the tz database (`Europe/Jersey` → `Europe/London`), or the name
+ * itself when it is a zone of its own. tzdata keeps a link as the name of its target.
+ */
+export function canonicalZone(name: string): string {
+  let zone = name;
+  for (let hops = 0; hops < 8 && typeof tzdata.zones[zone] === "string"; hops++) zone = tzdata.zones[zone] as string;
+  return zone;
+}
+
+/**
+ * The phone's zone when its prefix maps to exactly one zone; otherwise null. One name is kept as it
+ * is (`Europe/Amsterdam`). Several names that the tz database links to one zone count as that zone,
+ * and its canonical name is the answer: `+44 7911` maps to London, Guernsey and the Isle of Man,
+ * all `Europe/London`.
+ */
 export function timezoneFromPhone(phone: string | null): string | null {
   if (!phone) return null;
-  const zones = timezonesForPhone(phone);
-  return zones.length === 1 ? (zones[0] ?? null) : null;
+  const names = timezonesForPhone(phone);
+  if (names.length <= 1) return names[0] ?? null;
+  const zones = new Set(names.map(canonicalZone));
+  return zones.size === 1 ? ([...zones][0] ?? null) : null;
 }
 
 /**
