@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -13,27 +13,17 @@ import { createAccount, createWorkspace } from "../../src/domain/accounts.js";
 import { defineCustomVariable } from "../../src/domain/custom-variables.js";
 import { createHttpHandler } from "../../src/http.js";
 import { createLogger } from "../../src/observability/logger.js";
+import { testBrowser } from "../support/browser.js";
 import { defaultAppConfig } from "../support/test-app.js";
 import { openTestDatabase, storage, type TestDatabase } from "../support/test-database.js";
 
 /**
  * The example app (examples/web) in headless Chromium, served by the API's own HTTP handler the way
  * `npm start` serves it at /app: a user saves the API key, creates a contact, hits a conflict and a
- * bad phone. Debian's Chromium (`apt-get install -y chromium`) driven by playwright-core: when it is
- * missing this test fails, it never skips. Screenshots of each state go to test-results/e2e/<project>/.
+ * bad phone. Chromium (see test/support/browser.ts: CHROMIUM_PATH, the system's, or the one npm
+ * installs) driven by playwright-core; it never skips. Screenshots of each state go to
+ * test-results/e2e/<project>/.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  // Without these Chromium keeps calling home, which floods a closed network.
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const WEB_ROOT = fileURLToPath(new URL("../../examples/web/", import.meta.url));
 const SCREENSHOTS = join("test-results", "e2e", storage);
 
@@ -64,11 +54,7 @@ describe("example app: the contact form in Chromium", () => {
   const textbox = (name: string) => page.getByRole("textbox", { name, exact: true });
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `No Chromium at ${CHROMIUM}: install Debian's (apt-get install -y chromium). This test never skips.`,
-      );
-    }
+    const chromiumBinary = testBrowser();
     mkdirSync(SCREENSHOTS, { recursive: true });
     const built = buildWebApp(join(temporary, "dist"));
 
@@ -92,10 +78,11 @@ describe("example app: the contact form in Chromium", () => {
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
     // A fresh profile directory for each run.
+    const { executablePath, args } = await chromiumBinary;
     browser = await chromium.launchPersistentContext(join(temporary, "profile"), {
-      executablePath: CHROMIUM,
+      executablePath,
       headless: true,
-      args: CHROMIUM_ARGS,
+      args,
       viewport: { width: 1100, height: 900 },
     });
     page = browser.pages()[0] ?? (await browser.newPage());
