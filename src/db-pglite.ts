@@ -1,5 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
+import { setImmediate } from "node:timers/promises";
 import type { PGlite, PGliteOptions } from "@electric-sql/pglite";
 import { createPrisma, type Database, type DatabaseOptions, type SqlConnection } from "./db.js";
 import { lockDataDirectory } from "./pglite-lock.js";
@@ -33,6 +34,27 @@ export async function createPGlite(options: PGliteOptions = {}): Promise<PGlite>
   return PGlite.create({ ...options, extensions: { ...options.extensions, pg_trgm } });
 }
 
+/**
+ * PGlite runs each statement on the server's own thread, and statements queued back to back ran
+ * with no turn of the event loop between them: one request of many searches held /health and every
+ * other request for all of them. Each statement Prisma sends first waits for the event loop's next
+ * turn, so the longest stall is one statement.
+ */
+function yieldingBetweenStatements(pglite: PGlite): PGlite {
+  return new Proxy(pglite, {
+    get(target, property) {
+      if (property === "query") {
+        return async (...args: Parameters<PGlite["query"]>) => {
+          await setImmediate();
+          return target.query(...args);
+        };
+      }
+      const value = Reflect.get(target, property, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
 /** Wraps an open PGlite instance (also used by tests that load a prepared data directory). */
 export async function openPGlite(
   pglite: PGlite,
@@ -40,7 +62,7 @@ export async function openPGlite(
   options: DatabaseOptions = {},
 ): Promise<Database> {
   const { PrismaPGlite } = await import("pglite-prisma-adapter");
-  const { prisma, queryLog } = createPrisma(new PrismaPGlite(pglite), options);
+  const { prisma, queryLog } = createPrisma(new PrismaPGlite(yieldingBetweenStatements(pglite)), options);
   const connection: SqlConnection = {
     query: async (sql, params) => (await pglite.query(sql, params)).rows as never,
     exec: async (sql) => {
