@@ -41,14 +41,13 @@ export async function createPGlite(options: PGliteOptions = {}): Promise<PGlite>
  * turn, so the longest stall is one statement.
  */
 function yieldingBetweenStatements(pglite: PGlite): PGlite {
+  const query = async (...args: Parameters<PGlite["query"]>) => {
+    await setImmediate();
+    return pglite.query(...args);
+  };
   return new Proxy(pglite, {
     get(target, property) {
-      if (property === "query") {
-        return async (...args: Parameters<PGlite["query"]>) => {
-          await setImmediate();
-          return target.query(...args);
-        };
-      }
+      if (property === "query") return query;
       const value = Reflect.get(target, property, target);
       return typeof value === "function" ? value.bind(target) : value;
     },

@@ -26,7 +26,7 @@ export interface ContactFilter {
   search?: string | null;
 }
 
-/** The filter's values as they are compared, or a ValidationFailed for a value no contact can match. */
+/** The filter's values as they are compared (search trimmed, null when blank; email lowercased). */
 interface CheckedFilter {
   tag: string | null;
   email: string | null;
