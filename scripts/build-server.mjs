@@ -12,7 +12,7 @@ await build({
   packages: "external",
   platform: "node",
   format: "esm",
-  target: "node20",
+  target: "node22",
   sourcemap: "linked",
   logLevel: "warning",
 });
