@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import { fileURLToPath } from "node:url";
 import sirv from "sirv";
+import { GRAPHIQL_ASSETS_DIRECTORY, GRAPHIQL_ASSETS_PATH } from "./graphiql.js";
 import type { Logger } from "./observability/logger.js";
 import type { Metrics } from "./observability/metrics.js";
 import { type RequestRecord, runWithRequestRecord } from "./observability/request-context.js";
@@ -26,6 +27,8 @@ export interface HttpOptions {
   /** Prometheus metrics at /metrics; off when absent. */
   metrics?: Metrics;
   webAppDirectory?: string;
+  /** Serve GraphiQL's files (its page comes from the GraphQL app); off when GraphiQL is. */
+  graphiql?: boolean;
 }
 
 export interface HttpHandler {
@@ -46,6 +49,9 @@ export function createHttpHandler(options: HttpOptions): HttpHandler {
   const { graphql, logger, maxBodyBytes, checkReadiness, metrics } = options;
   const webAppDirectory = options.webAppDirectory ?? WEB_APP_DIRECTORY;
   const serveWebApp = existsSync(webAppDirectory) ? sirv(webAppDirectory, { single: true, dev: false }) : null;
+  const serveGraphiQL = options.graphiql
+    ? sirv(GRAPHIQL_ASSETS_DIRECTORY, { dev: false, etag: true, maxAge: 31_536_000, immutable: true })
+    : null;
   let inFlight = 0;
 
   async function route(request: IncomingMessage, response: ServerResponse, record: RequestRecord): Promise<void> {
@@ -71,13 +77,10 @@ export function createHttpHandler(options: HttpOptions): HttpHandler {
       return;
     }
     if (serveWebApp && (path === WEB_APP_PATH || path.startsWith(`${WEB_APP_PATH}/`))) {
-      request.url = (request.url ?? "/").slice(WEB_APP_PATH.length) || "/";
-      return new Promise((done) => {
-        response.on("finish", done);
-        serveWebApp(request, response, () => {
-          send(response, 404, { error: "Not found" });
-        });
-      });
+      return serveStatic(serveWebApp, WEB_APP_PATH, request, response);
+    }
+    if (serveGraphiQL && path.startsWith(`${GRAPHIQL_ASSETS_PATH}/`)) {
+      return serveStatic(serveGraphiQL, GRAPHIQL_ASSETS_PATH, request, response);
     }
     // A body of declared length (or none) goes straight to Yoga: Node's HTTP parser ends it at that
     // length, so checking the length is enough. A chunked body is read here, counting as it comes.
@@ -142,6 +145,22 @@ export function createHttpHandler(options: HttpOptions): HttpHandler {
   };
 
   return { listener, inFlight: () => inFlight };
+}
+
+/** Files under `prefix`, from a sirv handler; 404 for any other path there. */
+function serveStatic(
+  serve: ReturnType<typeof sirv>,
+  prefix: string,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  request.url = (request.url ?? "/").slice(prefix.length) || "/";
+  return new Promise((done) => {
+    response.on("close", done);
+    serve(request, response, () => {
+      send(response, 404, { error: "Not found" });
+    });
+  });
 }
 
 function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {

@@ -40,6 +40,7 @@ async function start(config: Config, logger: Logger) {
     logger,
     maxBodyBytes: config.http.maxBodyBytes,
     checkReadiness: () => db.ping(),
+    graphiql: config.graphql.introspection,
     metrics: config.metricsEnabled ? processMetrics(db.poolStats) : undefined,
   });
   const server = createHttpServer(http.listener, config.httpServer);

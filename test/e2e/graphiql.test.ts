@@ -1,0 +1,132 @@
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "../../src/app.js";
+import { createAccount, createWorkspace } from "../../src/domain/accounts.js";
+import { createHttpHandler } from "../../src/http.js";
+import { createLogger } from "../../src/observability/logger.js";
+import { testBrowser } from "../support/browser.js";
+import { defaultAppConfig } from "../support/test-app.js";
+import { openTestDatabase, storage, type TestDatabase } from "../support/test-database.js";
+
+/**
+ * GraphiQL in headless Chromium with the network cut off: every request to another origin is
+ * aborted and recorded, and none may be attempted. Served by the HTTP handler `npm start` uses, with
+ * the workspace key prefilled as on the embedded demo database. Screenshots go to
+ * test-results/e2e/<project>/graphiql-*.png.
+ */
+const SCREENSHOTS = join("test-results", "e2e", storage);
+
+describe("GraphiQL in Chromium, offline", () => {
+  let db: TestDatabase;
+  let server: Server;
+  let browser: BrowserContext;
+  let page: Page;
+  let origin: string;
+  let workspaceKey: string;
+  const temporary = mkdtempSync(join(tmpdir(), "contacts-graphiql-"));
+  const elsewhere: string[] = [];
+  const pageErrors: string[] = [];
+
+  const screenshot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `graphiql-${name}.png`) });
+  const resultPane = () => page.getByRole("region", { name: "Result Window" });
+  const variablesPane = () => page.getByRole("region", { name: "Variables" });
+
+  beforeAll(async () => {
+    const chromiumBinary = testBrowser();
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    db = await openTestDatabase();
+    const account = await createAccount(db.prisma, { name: "GraphiQL account" });
+    const workspace = await createWorkspace(db.prisma, { accountId: account.accountId, name: "GraphiQL workspace" });
+    workspaceKey = workspace.apiKey;
+
+    const http = createHttpHandler({
+      graphql: createApp({ prisma: db.prisma, config: defaultAppConfig, demoApiKey: workspaceKey }),
+      logger: createLogger("silent"),
+      maxBodyBytes: defaultAppConfig.http.maxBodyBytes,
+      checkReadiness: async () => {},
+      graphiql: true,
+    });
+    server = createServer(http.listener);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+    const { executablePath, args } = await chromiumBinary;
+    browser = await chromium.launchPersistentContext(join(temporary, "profile"), {
+      executablePath,
+      headless: true,
+      args,
+      viewport: { width: 1400, height: 900 },
+    });
+    // No internet: anything not from this server is refused, and kept to be reported.
+    await browser.route("**/*", (route) => {
+      const url = route.request().url();
+      if (new URL(url).origin === origin) return route.continue();
+      elsewhere.push(url);
+      return route.abort("internetdisconnected");
+    });
+    page = browser.pages()[0] ?? (await browser.newPage());
+    page.setDefaultTimeout(20_000);
+    page.on("pageerror", (error) => pageErrors.push(error.message));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+    await db?.close();
+    rmSync(temporary, { recursive: true, force: true });
+  });
+
+  it("renders the createContact example with its variables and the key in the headers", async () => {
+    await page.goto(`${origin}/graphql`);
+    await page.getByText("mutation CreateContact($input: CreateContactInput!)").waitFor();
+    await variablesPane().getByText('"email"').waitFor();
+    expect(await variablesPane().textContent()).toMatch(/grace\.hopper\.[0-9a-f]{8}@example\.com/);
+
+    await page.getByRole("button", { name: "Headers" }).click();
+    await page.getByText(`"Bearer ${workspaceKey}"`).waitFor();
+    await screenshot("01-opened");
+    await page.getByRole("button", { name: "Variables" }).click();
+  });
+
+  it("lists the schema with its descriptions in the docs pane", async () => {
+    await page.getByRole("button", { name: "Show Documentation Explorer" }).click();
+    const docs = page.locator(".graphiql-doc-explorer");
+    await docs.getByText("mutation: Mutation").waitFor();
+    await docs.getByRole("link", { name: "Mutation" }).click();
+    await docs.getByText("createContact", { exact: true }).first().waitFor();
+    await docs
+      .getByText("Creates a contact, its new tags and its custom values in one transaction, or nothing at all.")
+      .waitFor();
+    await screenshot("02-docs");
+    await page.getByRole("button", { name: "Hide Documentation Explorer" }).click();
+  });
+
+  it("runs the example in one click: CreateContactSuccess, and the contact is stored", async () => {
+    await page.getByRole("button", { name: "Execute query (Ctrl-Enter)" }).click();
+    await resultPane().getByText('"CreateContactSuccess"').waitFor();
+    await screenshot("03-created");
+    const contacts = await db.prisma.contact.findMany({ select: { email: true } });
+    expect(contacts).toHaveLength(1);
+    expect(await resultPane().textContent()).toContain(contacts[0]?.email);
+  });
+
+  it("offers new values on the next page load, so running it again succeeds again", async () => {
+    await page.reload();
+    await page.getByText("mutation CreateContact($input: CreateContactInput!)").waitFor();
+    await variablesPane().getByText('"email"').waitFor();
+    await page.getByRole("button", { name: "Execute query (Ctrl-Enter)" }).click();
+    await resultPane().getByText('"CreateContactSuccess"').waitFor();
+    expect(await db.prisma.contact.count()).toBe(2);
+    await screenshot("04-created-again");
+  });
+
+  it("asked for nothing outside its own server, and threw no error", () => {
+    expect(elsewhere).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+});
