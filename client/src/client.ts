@@ -1,4 +1,4 @@
-import { Client, cacheExchange, fetchExchange } from "@urql/core";
+import { Client, cacheExchange, fetchExchange } from "urql";
 
 export interface ContactsClientOptions {
   /** The GraphQL endpoint, such as `http://localhost:4000/graphql`. */
@@ -14,11 +14,18 @@ export interface ContactsClientOptions {
  * mutation returns what they show (see `context` in hooks.ts); every request is a POST.
  */
 export function createContactsClient({ url, apiKey, fetch }: ContactsClientOptions): Client {
+  const authorization = `Bearer ${apiKey}`;
+  // urql replaces the client's `fetchOptions` with a call's own (a shallow merge of the contexts), so
+  // a key kept there would be dropped by a mutation that sends an Idempotency-Key: fetch adds it.
+  const authorizedFetch: typeof globalThis.fetch = (input, init) => {
+    const headers = new Headers(init?.headers);
+    headers.set("authorization", authorization);
+    return (fetch ?? globalThis.fetch)(input, { ...init, headers });
+  };
   return new Client({
     url,
-    fetch,
+    fetch: authorizedFetch,
     exchanges: [cacheExchange, fetchExchange],
     preferGetMethod: false,
-    fetchOptions: { headers: { authorization: `Bearer ${apiKey}` } },
   });
 }

@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "vite";
 
@@ -6,6 +7,13 @@ import { defineConfig } from "vite";
 export default defineConfig({
   base: "/app/",
   plugins: [react()],
+  resolve: {
+    // The workspace's client from its source, as tsc reads it (tsconfig.json `paths`), so a change to
+    // it shows at once; an app outside this repository installs the built package instead. A linked
+    // package must share the app's React and urql, hence `dedupe`.
+    alias: { "@contacts-api/client": fileURLToPath(new URL("../../client/src/index.ts", import.meta.url)) },
+    dedupe: ["react", "react-dom", "urql"],
+  },
   build: { outDir: "dist", emptyOutDir: true },
   // `npm run dev --workspace examples/web`: the page on Vite's dev server, the API on `npm start`.
   server: { proxy: { "/graphql": process.env.API_ORIGIN ?? "http://localhost:4000" } },
