@@ -1,4 +1,4 @@
-import type { AnyVariables, Client, OperationResult, TypedDocumentNode } from "@urql/core";
+import type { AnyVariables, Client, OperationContext, OperationResult, TypedDocumentNode } from "urql";
 import {
   ContactDocument,
   type ContactQuery,
@@ -35,56 +35,85 @@ import {
  */
 export interface Operation<Data, Variables extends AnyVariables, Args extends unknown[], Result> {
   document: TypedDocumentNode<Data, Variables>;
+  /** How many arguments `variables` takes, optional ones included: the caller's next one is the context. */
+  arity: Required<Args>["length"];
   variables: (...args: Args) => Variables;
   pick: (data: Data) => Result;
 }
 
+/**
+ * What urql takes for one request, after the operation's own arguments: `fetchOptions` (such as an
+ * `Idempotency-Key` header), `requestPolicy`, `additionalTypenames` and the rest of its context.
+ */
+export type RequestContext = Partial<OperationContext>;
+
+/** An operation's arguments, then optionally the context of that one request. */
+export type ArgsWithContext<Args extends unknown[]> = [...Args, context?: RequestContext];
+
+/** The compiler checks `arity` against the parameters of `variables`. */
 function operation<Data, Variables extends AnyVariables, Args extends unknown[], Result>(
   document: TypedDocumentNode<Data, Variables>,
+  arity: Required<Args>["length"],
   variables: (...args: Args) => Variables,
   pick: (data: Data) => Result,
 ): Operation<Data, Variables, Args, Result> {
-  return { document, variables, pick };
+  return { document, arity, variables, pick };
+}
+
+/** Splits a call's arguments into the operation's variables and the request context that may follow. */
+export function splitContext<Args extends unknown[]>(
+  { arity }: { arity: number },
+  args: ArgsWithContext<Args>,
+): [Args, RequestContext | undefined] {
+  return [args.slice(0, arity) as Args, args[arity] as RequestContext | undefined];
 }
 
 export const createContact = operation(
   CreateContactDocument,
+  1,
   (input: CreateContactInput) => ({ input }),
   (data: CreateContactMutation) => data.createContact,
 );
 export const upsertContact = operation(
   UpsertContactDocument,
+  1,
   (input: UpsertContactInput) => ({ input }),
   (data: UpsertContactMutation) => data.upsertContact,
 );
 export const updateContact = operation(
   UpdateContactDocument,
+  2,
   (id: string, input: UpdateContactInput) => ({ id, input }),
   (data: UpdateContactMutation) => data.updateContact,
 );
 export const deleteContact = operation(
   DeleteContactDocument,
+  1,
   (id: string) => ({ id }),
   (data: DeleteContactMutation) => data.deleteContact,
 );
 export const createCustomVariable = operation(
   CreateCustomVariableDocument,
+  1,
   (input: CreateCustomVariableInput) => ({ input }),
   (data: CreateCustomVariableMutation) => data.createCustomVariable,
 );
 export const renameCustomVariable = operation(
   RenameCustomVariableDocument,
+  2,
   (id: string, name: string) => ({ id, name }),
   (data: RenameCustomVariableMutation) => data.renameCustomVariable,
 );
 export const deleteCustomVariable = operation(
   DeleteCustomVariableDocument,
+  1,
   (id: string) => ({ id }),
   (data: DeleteCustomVariableMutation) => data.deleteCustomVariable,
 );
 
 export const contact = operation(
   ContactDocument,
+  1,
   (id: string) => ({ id }),
   (data: ContactQuery) => data.contact,
 );
@@ -93,16 +122,19 @@ export type ContactsVariables = ContactsQueryVariables;
 
 export const contacts = operation(
   ContactsDocument,
+  1,
   (variables: ContactsVariables = {}) => variables,
   (data: ContactsQuery) => data.contacts,
 );
 export const customVariables = operation(
   CustomVariablesDocument,
+  1,
   (workspaceId?: string | null) => ({ workspaceId }),
   (data: CustomVariablesQuery) => data.customVariables,
 );
 export const tags = operation(
   TagsDocument,
+  1,
   (workspaceId?: string | null) => ({ workspaceId }),
   (data: TagsQuery) => data.tags,
 );
@@ -118,17 +150,23 @@ export function resultOf<Data, Result>(response: OperationResult<Data>, pick: (d
   return pick(response.data);
 }
 
-/** Runs one operation outside React: `await run(client, createContact, { email: "ada@example.com" })`. */
+/**
+ * Runs one operation outside React: `await run(client, createContact, { email: "ada@example.com" })`;
+ * a request context may follow the arguments: `run(client, createContact, input, { fetchOptions })`.
+ * A query asks the server (`network-only`) unless the context names another policy.
+ */
 export async function run<Data, Variables extends AnyVariables, Args extends unknown[], Result>(
   client: Client,
-  { document, variables, pick }: Operation<Data, Variables, Args, Result>,
-  ...args: Args
+  operation: Operation<Data, Variables, Args, Result>,
+  ...argsWithContext: ArgsWithContext<Args>
 ): Promise<Result> {
+  const { document, variables, pick } = operation;
+  const [args, context] = splitContext(operation, argsWithContext);
   const isMutation = document.definitions.some(
     (definition) => definition.kind === "OperationDefinition" && definition.operation === "mutation",
   );
   const request = isMutation
-    ? client.mutation(document, variables(...args))
-    : client.query(document, variables(...args), { requestPolicy: "network-only" });
+    ? client.mutation(document, variables(...args), context)
+    : client.query(document, variables(...args), { requestPolicy: "network-only", ...context });
   return resultOf(await request.toPromise(), pick);
 }

@@ -5,8 +5,10 @@ import {
   type CreateContactInput,
   type CreateContactResult,
   createContactsClient,
+  type OperationContext,
   operations,
   run,
+  type UpdateContactInput,
   type UpdateContactResult,
   type useContacts,
   type useCreateContact,
@@ -37,7 +39,13 @@ function describeCreate(result: CreateContactResult): string {
 describe("typed hooks (types, checked by tsc)", () => {
   it("resolve a mutation to the operation's result union, with literal __typenames", () => {
     type CreateContactHook = ReturnType<typeof useCreateContact>;
-    expectTypeOf<CreateContactHook[1]>().parameters.toEqualTypeOf<[input: CreateContactInput]>();
+    // After the operation's arguments, the urql context of that call (headers, request policy).
+    expectTypeOf<CreateContactHook[1]>().parameters.toEqualTypeOf<
+      [input: CreateContactInput, context?: Partial<OperationContext>]
+    >();
+    expectTypeOf<Parameters<ReturnType<typeof useUpdateContact>[1]>>().toEqualTypeOf<
+      [id: string, input: UpdateContactInput, context?: Partial<OperationContext>]
+    >();
     expectTypeOf<CreateContactHook[1]>().returns.resolves.toEqualTypeOf<CreateContactResult>();
     expectTypeOf<CreateContactHook[0]["result"]>().toEqualTypeOf<CreateContactResult | undefined>();
     expectTypeOf<CreateContactHook[0]["error"]>().toEqualTypeOf<CombinedError | undefined>();
@@ -76,6 +84,7 @@ describe("typed hooks (types, checked by tsc)", () => {
     >();
     expectTypeOf<NonNullable<CreateContactInput["workspaceId"]>>().toEqualTypeOf<string>();
     type ContactsPage = NonNullable<ReturnType<typeof useContacts>["data"]>;
+    expectTypeOf<ReturnType<typeof useContacts>["fetchMore"]>().toEqualTypeOf<() => Promise<void>>();
     expectTypeOf<ContactsPage["edges"][number]["node"]>().toEqualTypeOf<ContactDetails>();
     expectTypeOf<ContactsPage["totalCount"]>().toEqualTypeOf<number>();
   });
@@ -162,6 +171,23 @@ describe("typed documents against the server", () => {
     expect(renamed.__typename === "RenameCustomVariableSuccess" && renamed.customVariable.name).toBe("Rating");
     const deleted = await run(client, operations.deleteCustomVariable, defined.customVariable.id);
     expect(deleted.__typename).toBe("DeleteCustomVariableSuccess");
+  });
+
+  it("sends a call's own urql context: an Idempotency-Key gets the first answer again, with the API key still sent", async () => {
+    const input = { email: "linus@example.com" };
+    const context = { fetchOptions: { headers: { "Idempotency-Key": "create-linus-1" } } };
+    const created = await run(client, operations.createContact, input, context);
+    if (created.__typename !== "CreateContactSuccess") throw new Error(describeCreate(created));
+    // A retry with the key is answered from the first response; without it, the email is taken.
+    expect(await run(client, operations.createContact, input, context)).toEqual(created);
+    expect(describeCreate(await run(client, operations.createContact, input))).toBe(
+      `conflict EMAIL=${created.contact.id}`,
+    );
+    // A query's context names its request policy: `cache-only` asks the server nothing, so no data.
+    await expect(run(client, operations.contact, created.contact.id, { requestPolicy: "cache-only" })).rejects.toThrow(
+      "The contacts API sent no data.",
+    );
+    expect((await run(client, operations.contact, created.contact.id))?.email).toBe("linus@example.com");
   });
 
   it("rejects with urql's CombinedError for what the contract does not type (a refused key)", async () => {
