@@ -272,12 +272,15 @@ interface Server {
 }
 
 /**
- * `npx tsx src/server.ts` on the same database, resolved once it says it listens. npm does not pass
- * SIGTERM on to what it runs, so the server gets its own process group and the signal goes to that
- * group: the server itself receives it, as it would from a process manager.
+ * `node --import tsx src/server.ts` on the same database, resolved once it says it listens: one
+ * process, so SIGTERM reaches the server itself, as it would from a process manager. Not tsx's
+ * command line (`npx tsx`): that runs the server as its child, and SIGKILLs it when it has not
+ * acknowledged a relayed signal within about 60 ms, which a loaded machine's server can miss while
+ * it is still closing the database (the lock was left behind). Its own process group lets the test
+ * end whatever it started.
  */
 async function startServer(): Promise<Server> {
-  const child = spawn("npx", ["tsx", "src/server.ts"], {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/server.ts"], {
     cwd: PROJECT,
     env: { ...process.env, DATABASE_URL: databaseUrl, PORT: "0", SEED_DEMO: "false" },
     stdio: ["ignore", "pipe", "pipe"],
