@@ -1,5 +1,4 @@
 import { Prisma, type PrismaClient } from "../../generated/prisma/client.js";
-import { releasedRows } from "../raw-rows.js";
 import { sortByName } from "../rules/tags.js";
 import type { TagRecord } from "../tags.js";
 
@@ -98,12 +97,12 @@ export async function findNewestContactRecords(
   conditions: Prisma.Sql,
   limit: number,
 ): Promise<ContactRecord[]> {
-  const rows = await releasedRows(prisma.$queryRaw<{ contact: string }[]>`
+  const rows = await prisma.$queryRaw<{ contact: string }[]>`
     SELECT ${CONTACT_JSON}::text AS contact
       FROM contacts c
      WHERE ${conditions}
      ORDER BY c.created_at DESC, c.id DESC
-     LIMIT ${limit}`);
+     LIMIT ${limit}`;
   return rows.map(({ contact }) => {
     const row: ContactJson = JSON.parse(contact);
     return contactRecordFromRow({ ...row, created_at: new Date(row.created_at), updated_at: new Date(row.updated_at) });
@@ -121,14 +120,14 @@ export async function findContactRecords(
   prisma: PrismaClient,
   args: Omit<Prisma.ContactFindManyArgs, "include" | "select">,
 ): Promise<ContactRecord[]> {
-  const contacts = await releasedRows(prisma.contact.findMany({ ...args, select: CONTACT_FIELDS }));
+  const contacts = await prisma.contact.findMany({ ...args, select: CONTACT_FIELDS });
   if (contacts.length === 0) return [];
-  const related = await releasedRows(prisma.$queryRaw<
+  const related = await prisma.$queryRaw<
     { id: string; tags: TagRecord[] | null; custom_fields: { name: string; value: string }[] | null }[]
   >`
     SELECT c.id, ${TAGS_JSON} AS tags, ${CUSTOM_FIELDS_JSON} AS custom_fields
       FROM unnest(${contacts.map((contact) => contact.workspaceId)}::uuid[],
-                  ${contacts.map((contact) => contact.id)}::uuid[]) AS c(workspace_id, id)`);
+                  ${contacts.map((contact) => contact.id)}::uuid[]) AS c(workspace_id, id)`;
   const byId = new Map(related.map((row) => [row.id, row]));
   return contacts.map((contact) => {
     const row = byId.get(contact.id);

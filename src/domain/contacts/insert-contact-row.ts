@@ -1,5 +1,4 @@
 import type { PrismaClient } from "../../generated/prisma/client.js";
-import { releasedRows } from "../raw-rows.js";
 import { sortByName } from "../rules/tags.js";
 import type { TagRecord } from "../tags.js";
 import type { ContactRecord } from "./contact-record.js";
@@ -52,7 +51,7 @@ interface InsertedRow {
 export async function insertContact(prisma: PrismaClient, row: NewContactRow): Promise<InsertOutcome> {
   const names = row.customValues.map((entry) => entry.name);
   const values = row.customValues.map((entry) => entry.value);
-  const [result] = await releasedRows(prisma.$queryRaw<InsertedRow[]>`
+  const [result] = await prisma.$queryRaw<InsertedRow[]>`
     WITH workspace AS (
       SELECT id, default_timezone FROM workspaces
       WHERE id = ${row.workspaceId}::uuid AND account_id = ${row.accountId}::uuid
@@ -95,7 +94,7 @@ export async function insertContact(prisma: PrismaClient, row: NewContactRow): P
            c.id, c.created_at, c.updated_at, c.timezone,
            (SELECT json_agg(json_build_object('id', t.id, 'workspaceId', ${row.workspaceId}::uuid, 'name', t.name))
               FROM input_tags t) AS tags
-    FROM (SELECT 1) AS one LEFT JOIN new_contact c ON true`);
+    FROM (SELECT 1) AS one LEFT JOIN new_contact c ON true`;
   if (!result?.workspace_found) return { kind: "forbidden" };
   if (!result.id || !result.created_at || !result.updated_at) {
     return { kind: "unknown-custom-fields", names: result.unknown_names ?? [] };

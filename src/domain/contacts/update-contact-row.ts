@@ -1,5 +1,4 @@
 import type { PrismaClient } from "../../generated/prisma/client.js";
-import { releasedRows } from "../raw-rows.js";
 import { type ContactRecord, type ContactRow, contactRecordFromRow } from "./contact-record.js";
 
 type ScalarField = "firstName" | "lastName" | "email" | "phone" | "timezone";
@@ -47,7 +46,7 @@ export async function updateContactRow(prisma: PrismaClient, changes: ContactCha
   const clearIds = preserve
     ? []
     : changes.customValues.filter((entry) => entry.value === null).map((entry) => entry.customVariableId);
-  const [row] = await releasedRows(prisma.$queryRaw<ContactRow[]>`
+  const [row] = await prisma.$queryRaw<ContactRow[]>`
     WITH target AS (
       SELECT id FROM contacts
       WHERE workspace_id = ${workspaceId}::uuid AND deleted_at IS NULL
@@ -122,6 +121,6 @@ export async function updateContactRow(prisma: PrismaClient, changes: ContactCha
     SELECT c.id, c.workspace_id, c.first_name, c.last_name, c.email, c.phone, c.timezone, c.created_at, c.updated_at,
            (SELECT json_agg(json_build_object('id', id, 'workspaceId', workspace_id, 'name', name)) FROM final_tags) AS tags,
            (SELECT json_agg(json_build_object('name', name, 'value', value)) FROM final_values) AS custom_fields
-    FROM updated c`);
+    FROM updated c`;
   return row ? contactRecordFromRow(row) : null;
 }
