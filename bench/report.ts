@@ -68,6 +68,8 @@ export const ROOT = fileURLToPath(new URL("..", import.meta.url));
 export const RESULTS_DIRECTORY = fileURLToPath(new URL("./results/", import.meta.url));
 const BENCHMARKS_FILE = fileURLToPath(new URL("../BENCHMARKS.md", import.meta.url));
 const CHART_FILE = fileURLToPath(new URL("./chart.svg", import.meta.url));
+/** Measurements made by hand (not by a run of the harness), kept in BENCHMARKS.md as they are. */
+const NOTES_FILE = fileURLToPath(new URL("./notes.md", import.meta.url));
 
 export const STORAGE_TITLES: Record<Storage, string> = { postgres: "PostgreSQL", pglite: "PGlite (embedded)" };
 
@@ -236,7 +238,7 @@ export function writeBenchmarksMarkdown(latest: LatestResults): void {
   const text = [
     "# Benchmarks",
     "",
-    "<!-- Written by `npm run bench` (bench/run.ts) from the latest complete run in bench/results/: rerun it rather than editing. -->",
+    "<!-- Written by `npm run bench` (bench/run.ts) from the latest complete run in bench/results/ and from bench/notes.md: rerun it (`-- --report` to rewrite only) rather than editing. -->",
     "",
     "The API's throughput and latency against **the floor**: the same work sent straight through the",
     "database driver at the same concurrency, one SQL statement per request, without HTTP, GraphQL,",
@@ -247,6 +249,7 @@ export function writeBenchmarksMarkdown(latest: LatestResults): void {
     "![Throughput against concurrency, ours and the floor](bench/chart.svg)",
     "",
     ...sections,
+    ...(existsSync(NOTES_FILE) ? [readFileSync(NOTES_FILE, "utf8").trimEnd(), ""] : []),
     "## What is measured",
     "",
     "- **createContact**: first and last name, a unique email and E.164 phone per request (several US area",
