@@ -8,7 +8,7 @@ import { createContext, requireApiKeyForData } from "./context.js";
 import { createAuthenticator } from "./domain/access/api-keys.js";
 import { isDatabaseUnavailable, isStatementTimeout } from "./domain/database-errors.js";
 import type { PrismaClient } from "./generated/prisma/client.js";
-import { graphiqlOptions, renderGraphiQL } from "./graphiql.js";
+import { graphiqlOptions, renderGraphiQL, servesGraphiQL } from "./graphiql.js";
 import type { Logger } from "./observability/logger.js";
 import { yogaLogger } from "./observability/yoga-logger.js";
 import { useCompiledExecution } from "./plugins/compiled-execution.js";
@@ -104,8 +104,8 @@ export function createApp({ prisma, config, rateLimiter, demoApiKey = null, logg
       allowedHeaders: ["authorization", "content-type", "idempotency-key", "x-request-id", "x-graphql-yoga-csrf"],
       exposedHeaders: ["x-request-id", "retry-after"],
     },
-    // GraphiQL needs introspection: off with it. Its files come from http.ts, not from a CDN.
-    graphiql: limits.introspection ? graphiqlOptions(demoApiKey) : false,
+    // Its files come from http.ts, not from a CDN.
+    graphiql: servesGraphiQL(config) ? graphiqlOptions(demoApiKey) : false,
     renderGraphiQL,
     landingPage: false,
     logging: logger ? yogaLogger(logger) : false,

@@ -2,6 +2,7 @@ import cluster, { type Worker } from "node:cluster";
 import { AggregatorRegistry, type PrometheusContentType, type Registry } from "prom-client";
 import type { Config } from "./config.js";
 import { openDatabase } from "./db.js";
+import { servesGraphiQL } from "./graphiql.js";
 import { migrateAndLog } from "./migrations.js";
 import type { Logger } from "./observability/logger.js";
 
@@ -38,7 +39,7 @@ export async function runClusterPrimary(config: Config, logger: Logger): Promise
     if (announced) return;
     announced = true;
     console.log(
-      `Contacts API on http://localhost:${address.port}/graphql (GraphiQL in a browser), storage: postgres, ` +
+      `Contacts API on http://localhost:${address.port}/graphql${servesGraphiQL(config) ? " (GraphiQL in a browser)" : ""}, storage: postgres, ` +
         `${config.webConcurrency} worker processes`,
     );
   });

@@ -2,9 +2,15 @@ import { randomBytes, randomInt } from "node:crypto";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import type { GraphiQLOptions } from "graphql-yoga";
+import type { Config } from "./config.js";
 
 /** The version of @graphql-yoga/graphiql whose built files we serve (pinned exactly in package.json). */
 const GRAPHIQL_VERSION: string = createRequire(import.meta.url)("@graphql-yoga/graphiql/package.json").version;
+
+/** GraphiQL reads the schema by introspection: it is served exactly when introspection is on. */
+export function servesGraphiQL(config: Pick<Config, "graphql">): boolean {
+  return config.graphql.introspection;
+}
 
 /** The built GraphiQL page (script, styles, editor workers), served as static files by http.ts. */
 export const GRAPHIQL_ASSETS_DIRECTORY = join(
@@ -13,6 +19,19 @@ export const GRAPHIQL_ASSETS_DIRECTORY = join(
 );
 /** The version is in the path, so browsers may keep the files for good. */
 export const GRAPHIQL_ASSETS_PATH = `/graphiql/${GRAPHIQL_VERSION}`;
+
+const EDITOR_WORKERS = {
+  editorWorkerService: "monacoeditorwork/editor.worker.bundle.js",
+  json: "monacoeditorwork/json.worker.bundle.js",
+  // The file's name in the package has the two dots.
+  graphql: "monacoeditorwork/graphql.worker..bundle.js",
+};
+/** The files of the package the page loads, and the only ones served. */
+export const GRAPHIQL_FILES: readonly string[] = [
+  "graphiql.css",
+  "yoga-graphiql.umd.js",
+  ...Object.values(EDITOR_WORKERS),
+];
 
 export const EXAMPLE_MUTATION = `# Create a contact: press the run button (▶).
 # Your API key goes in the Headers tab below:
@@ -39,23 +58,41 @@ mutation CreateContact($input: CreateContactInput!) {
 }
 `;
 
-/** Area codes of several US time zones, so the example shows the timezone the phone gives. */
-const EXAMPLE_AREA_CODES = ["212", "312", "303", "415", "617", "206"];
+/**
+ * Area codes whose numbers each map to one time zone, so the example shows the timezone the phone
+ * gives. Not 212: the README's examples use +1 212 555 0123.
+ */
+const EXAMPLE_AREA_CODES = "617 305 404 202 215 312 214 713 612 512 303 801 602 415 213 206 503 702 808 313".split(" ");
+/** Numbers 555-0100 to 555-0199 of each area code: the block kept for fiction. */
+const EXAMPLE_PHONES = EXAMPLE_AREA_CODES.length * 100;
 
 /**
- * Input for the example that no earlier run (nor the README's curl) has used, so it succeeds on the
- * demo database in one click: a random email, and a phone in the 555-01XX block, kept for fiction.
+ * Input for the GraphiQL example that runs in one click, page load after page load. The phones are
+ * taken in turn from a random start, so a server offers each of its 2,000 once before any again;
+ * the email is random.
  */
-export function freshExampleInput() {
-  const suffix = randomBytes(4).toString("hex");
-  const areaCode = EXAMPLE_AREA_CODES[randomInt(EXAMPLE_AREA_CODES.length)];
-  return {
-    firstName: "Grace",
-    lastName: "Hopper",
-    email: `grace.hopper.${suffix}@example.com`,
-    phone: `+1${areaCode}55501${String(randomInt(100)).padStart(2, "0")}`,
-    tags: ["vip", "newsletter"],
+export function exampleInputs(): () => ExampleInput {
+  let next = randomInt(EXAMPLE_PHONES);
+  return () => {
+    const phone = next;
+    next = (next + 1) % EXAMPLE_PHONES;
+    const areaCode = EXAMPLE_AREA_CODES[Math.floor(phone / 100)];
+    return {
+      firstName: "Grace",
+      lastName: "Hopper",
+      email: `grace.hopper.${randomBytes(4).toString("hex")}@example.com`,
+      phone: `+1${areaCode}55501${String(phone % 100).padStart(2, "0")}`,
+      tags: ["vip", "newsletter"],
+    };
   };
+}
+
+export interface ExampleInput {
+  firstName: string;
+  lastName: string;
+  email: string;
+  phone: string;
+  tags: string[];
 }
 
 /**
@@ -63,12 +100,16 @@ export function freshExampleInput() {
  * opens: Yoga puts its own welcome text there otherwise, and GraphiQL never reads a default tab's
  * variables, so `defaultTabs` alone opens on an example that cannot run.
  */
-export type ContactsGraphiQLOptions = GraphiQLOptions & { query: string; variables: string };
+export type ContactsGraphiQLOptions = GraphiQLOptions & { query: string; variables: string; storage: null };
 
 /**
  * GraphiQL opens on a createContact example with fresh input. The header editor shows how to pass
  * the key; on the embedded demo database it holds the demo workspace key, so the example runs in one
  * click. A factory, so that each page load gets new example values.
+ *
+ * GraphiQL keeps nothing in the browser (`storage: null`): kept tabs would gain one more example at
+ * every load, kept headers would hold a demo key the server no longer has, and a key someone typed
+ * would stay in localStorage. Each load opens on one tab with the server's current key.
  */
 export function graphiqlOptions(demoApiKey: string | null): () => ContactsGraphiQLOptions {
   const headers = JSON.stringify(
@@ -76,17 +117,15 @@ export function graphiqlOptions(demoApiKey: string | null): () => ContactsGraphi
     null,
     2,
   );
-  return () => {
-    const variables = JSON.stringify({ input: freshExampleInput() }, null, 2);
-    return {
-      title: "Contacts API",
-      query: EXAMPLE_MUTATION,
-      variables,
-      defaultTabs: [{ query: EXAMPLE_MUTATION, variables, headers }],
-      headers,
-      shouldPersistHeaders: true,
-    };
-  };
+  const nextInput = exampleInputs();
+  return () => ({
+    title: "Contacts API",
+    query: EXAMPLE_MUTATION,
+    variables: JSON.stringify({ input: nextInput() }, null, 2),
+    headers,
+    storage: null,
+    shouldPersistHeaders: false,
+  });
 }
 
 /** JSON that can sit inside a <script> element: no `</script>` or `<!--` can end it early. */
@@ -109,12 +148,9 @@ function escapeHtml(text: string): string {
 export function renderGraphiQL(options: GraphiQLOptions): string {
   const title = escapeHtml(options.title ?? "GraphiQL");
   const assets = GRAPHIQL_ASSETS_PATH;
-  const workers = {
-    editorWorkerService: `${assets}/monacoeditorwork/editor.worker.bundle.js`,
-    json: `${assets}/monacoeditorwork/json.worker.bundle.js`,
-    // The file's name in the package has the two dots.
-    graphql: `${assets}/monacoeditorwork/graphql.worker..bundle.js`,
-  };
+  const workers = Object.fromEntries(
+    Object.entries(EDITOR_WORKERS).map(([label, file]) => [label, `${assets}/${file}`]),
+  );
   return `<!doctype html>
 <html lang="en">
 <head>

@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import { fileURLToPath } from "node:url";
 import sirv from "sirv";
-import { GRAPHIQL_ASSETS_DIRECTORY, GRAPHIQL_ASSETS_PATH } from "./graphiql.js";
+import { GRAPHIQL_ASSETS_DIRECTORY, GRAPHIQL_ASSETS_PATH, GRAPHIQL_FILES } from "./graphiql.js";
 import type { Logger } from "./observability/logger.js";
 import type { Metrics } from "./observability/metrics.js";
 import { type RequestRecord, runWithRequestRecord } from "./observability/request-context.js";
@@ -79,7 +79,7 @@ export function createHttpHandler(options: HttpOptions): HttpHandler {
     if (serveWebApp && (path === WEB_APP_PATH || path.startsWith(`${WEB_APP_PATH}/`))) {
       return serveStatic(serveWebApp, WEB_APP_PATH, request, response);
     }
-    if (serveGraphiQL && path.startsWith(`${GRAPHIQL_ASSETS_PATH}/`)) {
+    if (serveGraphiQL && GRAPHIQL_FILES.some((file) => path === `${GRAPHIQL_ASSETS_PATH}/${file}`)) {
       return serveStatic(serveGraphiQL, GRAPHIQL_ASSETS_PATH, request, response);
     }
     // A body of declared length (or none) goes straight to Yoga: Node's HTTP parser ends it at that
@@ -115,6 +115,8 @@ export function createHttpHandler(options: HttpOptions): HttpHandler {
     const offered = request.headers["x-request-id"];
     const requestId = typeof offered === "string" && REQUEST_ID_PATTERN.test(offered) ? offered : randomUUID();
     const record: RequestRecord = { requestId, outcomes: [] };
+    // Read now: serving a static file rewrites request.url to the file's path below its prefix.
+    const path = (request.url ?? "/").split("?")[0];
     response.setHeader("x-request-id", requestId);
     inFlight += 1;
     response.on("close", () => {
@@ -126,7 +128,7 @@ export function createHttpHandler(options: HttpOptions): HttpHandler {
         {
           requestId,
           method: request.method,
-          path: (request.url ?? "/").split("?")[0],
+          path,
           status: response.statusCode,
           durationMs: Math.round(seconds * 10_000) / 10,
           operationName: record.operationName,
@@ -147,13 +149,17 @@ export function createHttpHandler(options: HttpOptions): HttpHandler {
   return { listener, inFlight: () => inFlight };
 }
 
-/** Files under `prefix`, from a sirv handler; 404 for any other path there. */
+/** Files under `prefix`, from a sirv handler: 404 for any other path there, 405 for a method that is not a read. */
 function serveStatic(
   serve: ReturnType<typeof sirv>,
   prefix: string,
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
+  if (request.method !== "GET" && request.method !== "HEAD") {
+    send(response, 405, { error: "Method not allowed" }, { allow: "GET, HEAD" });
+    return Promise.resolve();
+  }
   request.url = (request.url ?? "/").slice(prefix.length) || "/";
   return new Promise((done) => {
     response.on("close", done);

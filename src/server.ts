@@ -8,6 +8,7 @@ import { type Database, openDatabase } from "./db.js";
 import { ensureDemoWorkspace } from "./demo.js";
 import { purgeExpiredIdempotencyKeys } from "./domain/idempotency.js";
 import { warmTimezoneData } from "./domain/rules/timezone.js";
+import { servesGraphiQL } from "./graphiql.js";
 import { createHttpHandler, WEB_APP_DIRECTORY, WEB_APP_PATH } from "./http.js";
 import { createHttpServer } from "./http-server-settings.js";
 import { migrateAndLog } from "./migrations.js";
@@ -40,7 +41,7 @@ async function start(config: Config, logger: Logger) {
     logger,
     maxBodyBytes: config.http.maxBodyBytes,
     checkReadiness: () => db.ping(),
-    graphiql: config.graphql.introspection,
+    graphiql: servesGraphiQL(config),
     metrics: config.metricsEnabled ? processMetrics(db.poolStats) : undefined,
   });
   const server = createHttpServer(http.listener, config.httpServer);
@@ -56,7 +57,8 @@ async function start(config: Config, logger: Logger) {
     const address = server.address();
     const port = typeof address === "object" && address ? address.port : config.port;
     const url = `http://localhost:${port}${yoga.graphqlEndpoint}`;
-    console.log(`Contacts API on ${url} (GraphiQL in a browser), storage: ${db.kind}`);
+    const graphiql = servesGraphiQL(config);
+    console.log(`Contacts API on ${url}${graphiql ? " (GraphiQL in a browser)" : ""}, storage: ${db.kind}`);
     if (existsSync(WEB_APP_DIRECTORY)) console.log(`Example app on http://localhost:${port}${WEB_APP_PATH}`);
     if (demo) {
       console.log(
@@ -67,7 +69,7 @@ async function start(config: Config, logger: Logger) {
             : "Demo workspace of this embedded database:",
           `  Workspace id:  ${demo.workspaceId}`,
           `  API key:       ${demo.apiKey}`,
-          `  GraphiQL:      ${url}  (the demo key is already in its Headers tab)`,
+          ...(graphiql ? [`  GraphiQL:      ${url}  (the demo key is already in its Headers tab)`] : []),
           "",
         ].join("\n"),
       );

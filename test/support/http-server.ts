@@ -2,6 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
 import { type AppConfig, createApp } from "../../src/app.js";
+import { servesGraphiQL } from "../../src/graphiql.js";
 import { createHttpHandler } from "../../src/http.js";
 import { createLogger } from "../../src/observability/logger.js";
 import { createMetrics } from "../../src/observability/metrics.js";
@@ -38,6 +39,7 @@ export async function startHttpServer(
     maxBodyBytes: options.maxBodyBytes ?? config.http.maxBodyBytes,
     checkReadiness: () => app.db.ping(),
     metrics: options.metrics ? createMetrics(app.db.poolStats) : undefined,
+    graphiql: servesGraphiQL(config),
   });
   const server: Server = createServer(http.listener);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
