@@ -143,7 +143,7 @@ export async function seedData(db: BenchDatabase, workspaces: Workspaces): Promi
     // checks keep a plan per connection, made on what a table holds then: from a nearly empty
     // table, a scan of it all, which then runs for every tag link while the creates fill it, until
     // autovacuum analyzes it (within a minute). That is the first minute of a brand-new database,
-    // not the steady state this benchmark measures; the README says how to skip it in production.
+    // not the steady state this benchmark measures; docs/operations.md says how to skip it in production.
     `WITH other AS (
        INSERT INTO workspaces (id, account_id, name)
        SELECT gen_random_uuid(), account_id, 'Other tenants' FROM workspaces WHERE id = '${list}'

@@ -1,6 +1,6 @@
 /**
  * Settings are read from the environment once, at start, into this typed object; everything else
- * receives it. Every setting, with its default, is listed in the README ("Running in production").
+ * receives it. Every setting, with its default, is listed in docs/operations.md ("Settings").
  */
 export interface Config {
   /** `postgres://…`, `postgresql://…`, `pglite:<directory>` or `pglite:memory`. */

@@ -11,7 +11,7 @@ export const MAX_EMAIL = 254;
 export const MAX_TAG = 255;
 export const MAX_TAGS = 100;
 export const MAX_CUSTOM_VALUE = 65_535;
-/** The input guard's limit (README, "Abuse limits"): deeper variables are refused with HTTP 400. */
+/** The input guard's limit (docs/api.md, "Abuse limits"): deeper variables are refused with HTTP 400. */
 export const MAX_VARIABLE_DEPTH = 32;
 
 /** One issue the API may report: its path, the codes that fit, and whether it must be there. */
@@ -90,7 +90,7 @@ function checkLength(issues: Issues, path: (string | number)[], value: string, m
   return verdict !== "too-long";
 }
 
-/** Text the input guard refuses (README): a NUL or an unpaired UTF-16 surrogate. */
+/** Text the input guard refuses (docs/api.md): a NUL or an unpaired UTF-16 surrogate. */
 export function unstorableText(value: string): boolean {
   for (let i = 0; i < value.length; i++) {
     const unit = value.charCodeAt(i);
