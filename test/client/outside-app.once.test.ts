@@ -6,10 +6,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import sirv from "sirv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { testBrowser } from "../support/browser.js";
+import { openTestPage, type TestPage } from "../support/browser.js";
 import { postGraphQL, type ServerProcess, startServerProcess } from "../support/server-process.js";
 
 /**
@@ -215,13 +215,11 @@ describe("the client package in an app outside this repository", () => {
   let appOrigin: string;
   let api: ServerProcess | undefined;
   let apiKey: string;
-  let browser: Browser | undefined;
+  let browser: TestPage | undefined;
   let page: Page;
-  const pageErrors: string[] = [];
 
   beforeAll(async () => {
     expect(temporary.startsWith(ROOT)).toBe(false);
-    const chromiumBinary = testBrowser();
 
     // The app's origin first: the API allows exactly it (CORS_ORIGINS), as a team would configure it.
     let serveApp: RequestListener = (_request, response) => response.writeHead(503).end();
@@ -257,11 +255,8 @@ describe("the client package in an app outside this repository", () => {
     if (!key) throw new Error(`the server printed no demo API key:\n${api.stdout()}`);
     apiKey = key;
 
-    const { executablePath, args } = await chromiumBinary;
-    browser = await chromium.launch({ executablePath, headless: true, args });
-    page = await browser.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on("pageerror", (error) => pageErrors.push(error.message));
+    browser = await openTestPage({ timeoutMs: 15_000 });
+    page = browser.page;
   }, SETUP_TIMEOUT_MS);
 
   afterAll(async () => {
@@ -322,6 +317,6 @@ describe("the client package in an app outside this repository", () => {
   });
 
   it("threw no error in the page (one copy of React and of urql)", () => {
-    expect(pageErrors).toEqual([]);
+    expect(browser?.pageErrors).toEqual([]);
   });
 });

@@ -6,14 +6,14 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.js";
 import { createAccount, createWorkspace } from "../../src/domain/accounts.js";
 import { defineCustomVariable } from "../../src/domain/custom-variables.js";
 import { createHttpHandler } from "../../src/http.js";
 import { createLogger } from "../../src/observability/logger.js";
-import { testBrowser } from "../support/browser.js";
+import { openTestPage, type TestPage } from "../support/browser.js";
 import { defaultAppConfig } from "../support/test-app.js";
 import { openTestDatabase, storage, type TestDatabase } from "../support/test-database.js";
 
@@ -43,18 +43,16 @@ async function buildWebApp(outDir: string) {
 describe("example app: the contact form in Chromium", () => {
   let db: TestDatabase;
   let server: Server;
-  let browser: BrowserContext;
+  let browser: TestPage;
   let page: Page;
   let origin: string;
   let workspaceKey: string;
   const temporary = mkdtempSync(join(tmpdir(), "contacts-e2e-"));
-  const pageErrors: string[] = [];
 
   const screenshot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
   const textbox = (name: string) => page.getByRole("textbox", { name, exact: true });
 
   beforeAll(async () => {
-    const chromiumBinary = testBrowser();
     mkdirSync(SCREENSHOTS, { recursive: true });
     const built = buildWebApp(join(temporary, "dist"));
 
@@ -77,17 +75,8 @@ describe("example app: the contact form in Chromium", () => {
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-    // A fresh profile directory for each run.
-    const { executablePath, args } = await chromiumBinary;
-    browser = await chromium.launchPersistentContext(join(temporary, "profile"), {
-      executablePath,
-      headless: true,
-      args,
-      viewport: { width: 1100, height: 900 },
-    });
-    page = browser.pages()[0] ?? (await browser.newPage());
-    page.setDefaultTimeout(10_000);
-    page.on("pageerror", (error) => pageErrors.push(error.message));
+    browser = await openTestPage({ timeoutMs: 10_000, viewport: { width: 1100, height: 900 } });
+    page = browser.page;
   });
 
   afterAll(async () => {
@@ -195,6 +184,6 @@ describe("example app: the contact form in Chromium", () => {
   });
 
   it("threw no error in the page", () => {
-    expect(pageErrors).toEqual([]);
+    expect(browser.pageErrors).toEqual([]);
   });
 });

@@ -1,16 +1,15 @@
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { createServer, type RequestListener, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.js";
 import { createAccount, createWorkspace } from "../../src/domain/accounts.js";
 import { servesGraphiQL } from "../../src/graphiql.js";
 import { createHttpHandler } from "../../src/http.js";
 import { createLogger } from "../../src/observability/logger.js";
-import { testBrowser } from "../support/browser.js";
+import { openTestPage, type TestPage } from "../support/browser.js";
 import { defaultAppConfig } from "../support/test-app.js";
 import { openTestDatabase, storage, type TestDatabase } from "../support/test-database.js";
 
@@ -25,13 +24,11 @@ const SCREENSHOTS = join("test-results", "e2e", storage);
 describe("GraphiQL in Chromium, offline", { timeout: 120_000 }, () => {
   let db: TestDatabase;
   let server: Server;
-  let browser: BrowserContext;
+  let browser: TestPage;
   let page: Page;
   let origin: string;
   let workspaceKey: string;
-  const temporary = mkdtempSync(join(tmpdir(), "contacts-graphiql-"));
   const elsewhere: string[] = [];
-  const pageErrors: string[] = [];
 
   let listener: RequestListener;
   /** What `npm start` serves, with this key as the demo key: swapped in as a restarted server would be. */
@@ -50,7 +47,6 @@ describe("GraphiQL in Chromium, offline", { timeout: 120_000 }, () => {
   const variablesPane = () => page.getByRole("region", { name: "Variables" });
 
   beforeAll(async () => {
-    const chromiumBinary = testBrowser();
     mkdirSync(SCREENSHOTS, { recursive: true });
     db = await openTestDatabase();
     const account = await createAccount(db.prisma, { name: "GraphiQL account" });
@@ -62,31 +58,22 @@ describe("GraphiQL in Chromium, offline", { timeout: 120_000 }, () => {
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-    const { executablePath, args } = await chromiumBinary;
-    browser = await chromium.launchPersistentContext(join(temporary, "profile"), {
-      executablePath,
-      headless: true,
-      args,
-      viewport: { width: 1400, height: 900 },
-    });
+    // Generous: on a busy two-core machine the first render (5 MB of script) has taken 15 s.
+    browser = await openTestPage({ timeoutMs: 60_000, viewport: { width: 1400, height: 900 } });
+    page = browser.page;
     // No internet: anything not from this server is refused, and kept to be reported.
-    await browser.route("**/*", (route) => {
+    await browser.context.route("**/*", (route) => {
       const url = route.request().url();
       if (new URL(url).origin === origin) return route.continue();
       elsewhere.push(url);
       return route.abort("internetdisconnected");
     });
-    page = browser.pages()[0] ?? (await browser.newPage());
-    // Generous: on a busy two-core machine the first render (5 MB of script) has taken 15 s.
-    page.setDefaultTimeout(60_000);
-    page.on("pageerror", (error) => pageErrors.push(error.message));
   });
 
   afterAll(async () => {
     await browser?.close();
     await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
     await db?.close();
-    rmSync(temporary, { recursive: true, force: true });
   });
 
   it("renders the createContact example with its variables and the key in the headers", async () => {
@@ -150,6 +137,6 @@ describe("GraphiQL in Chromium, offline", { timeout: 120_000 }, () => {
 
   it("asked for nothing outside its own server, and threw no error", () => {
     expect(elsewhere).toEqual([]);
-    expect(pageErrors).toEqual([]);
+    expect(browser.pageErrors).toEqual([]);
   });
 });

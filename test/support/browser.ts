@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { type BrowserContext, chromium, type Page } from "playwright-core";
 
 export interface TestBrowser {
   executablePath: string;
@@ -78,4 +79,28 @@ async function unpackOnce(unpack: () => Promise<string>): Promise<string> {
     }
   }
   throw new Error(`Chromium was not unpacked within ${UNPACK_WAIT_MS} ms; if no test runs, remove ${UNPACKING}`);
+}
+
+export interface TestPage {
+  /** A new browser context: its own storage, cookies and routes, nothing kept from another test. */
+  context: BrowserContext;
+  page: Page;
+  /** Every uncaught error the page threw. */
+  pageErrors: string[];
+  close(): Promise<void>;
+}
+
+/** One page of the test browser, headless, in a context of its own, with its uncaught errors kept. */
+export async function openTestPage(options: {
+  timeoutMs: number;
+  viewport?: { width: number; height: number };
+}): Promise<TestPage> {
+  const { executablePath, args } = await testBrowser();
+  const browser = await chromium.launch({ executablePath, headless: true, args });
+  const context = await browser.newContext(options.viewport ? { viewport: options.viewport } : {});
+  const page = await context.newPage();
+  page.setDefaultTimeout(options.timeoutMs);
+  const pageErrors: string[] = [];
+  page.on("pageerror", (error) => pageErrors.push(error.message));
+  return { context, page, pageErrors, close: () => browser.close() };
 }
