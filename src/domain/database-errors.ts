@@ -46,8 +46,9 @@ const UNAVAILABLE_ADAPTER_KINDS = new Set([
 ]);
 /** SQLSTATE classes 08 (connection exception) and 57P (operator intervention: shutdown, restart). */
 const UNAVAILABLE_SQLSTATE = /^(08|57P)/;
+/** node-postgres's words for a connection that is gone, the last two for a query sent on one after it broke. */
 const UNAVAILABLE_SOCKET_ERRORS =
-  /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Connection terminated|timeout exceeded when trying to connect/i;
+  /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error and is not queryable|Client was closed and is not queryable/i;
 
 /**
  * True when a failure means "the database is not there right now" rather than a bug: such requests
