@@ -206,6 +206,11 @@ describe("PostgreSQL restarted while a load runs", () => {
           `${readyAgain ? readyAgain.end - timeline.up : "never"} ms; ${probes.length} probes`,
       );
 
+      // What the server logged of a masked error (its name and codes), to tell a rare cause apart.
+      if (byKind("masked").length > 0) {
+        const logged = server?.logs().filter((line) => line.msg === "graphql-yoga") ?? [];
+        console.info(`masked during -m ${mode}; the server logged: ${JSON.stringify(logged.slice(0, 5))}`);
+      }
       // Every request got an answer in time: a contact or SERVICE_UNAVAILABLE, nothing else.
       expect(byKind("no-answer").map((call) => call.detail)).toEqual([]);
       expect(byKind("masked").map((call) => call.detail)).toEqual([]);
