@@ -1,7 +1,7 @@
 import { defineConfig } from "prisma/config";
 
 // Used by the Prisma CLI only (generate; migrate status/deploy where the schema engine is available).
-// The server and the admin command line apply migrations themselves: see src/db/migrate.ts.
+// The server and the admin command line apply migrations themselves: see src/storage/migrations.ts.
 export default defineConfig({
   schema: "prisma/schema.prisma",
   migrations: { path: "prisma/migrations" },

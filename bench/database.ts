@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
-import { createPGlite } from "../src/db-pglite.js";
+import { createPGlite } from "../src/storage/pglite.js";
 
 export type Storage = "postgres" | "pglite";
 

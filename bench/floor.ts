@@ -4,7 +4,7 @@
  * HTTP, no GraphQL, no validation, no ORM: what the database itself costs, which the server can
  * approach but not beat.
  *
- * - create: one statement like src/domain/contacts/insert-contact-row.ts's insert: upsert the tags,
+ * - create: one statement like src/contacts/insert-contact-row.ts's insert: upsert the tags,
  *   insert the contact, link the tags, resolve the custom variables by name and write the values,
  *   and return the contact with its tags and values.
  * - upsert: one statement that finds the live contact by phone (else email), updates its fields,
@@ -12,7 +12,7 @@
  * - list: one query for the newest 51 live contacts (50 and whether there is a next page) with
  *   their tags and custom values as JSON.
  */
-import { deriveTimezone } from "../src/domain/rules/timezone.js";
+import { deriveTimezone } from "../src/contacts/rules/timezone.js";
 import type { BenchDatabase, FloorConnection } from "./database.js";
 import { type PacedSchedule, pacedWindow } from "./pace.js";
 import type { Workspaces } from "./seed.js";

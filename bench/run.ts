@@ -9,8 +9,8 @@ import { readFileSync, rmSync } from "node:fs";
 import { cpus, loadavg, release, tmpdir, totalmem, type } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { parseE164Phone } from "../src/domain/rules/phone.js";
-import { IssueCollector } from "../src/domain/validation.js";
+import { parseE164Phone } from "../src/contacts/rules/phone.js";
+import { IssueCollector } from "../src/errors/validation-issues.js";
 import { CpuAccounting } from "./cpu-accounting.js";
 import {
   type BenchDatabase,

@@ -1,5 +1,5 @@
 /**
- * The server under test, started the way `npm start` starts it (built into dist/server.js, then node) with
+ * The server under test, started the way `npm start` starts it (built into dist/server/start.js, then node) with
  * NODE_ENV=production, on a free loopback port, its output going to a log file. Its memory and CPU
  * are sampled from /proc while a cell runs.
  */
@@ -58,9 +58,9 @@ function startCommand(): { env: Record<string, string>; args: string[] } {
     }
   }
   const [command, ...args] = words;
-  if (command !== "node" || !args.includes("dist/server.js")) {
+  if (command !== "node" || !args.includes("dist/server/start.js")) {
     throw new Error(
-      `package.json's start script is not "[cross-env VAR=value...] node [flags] dist/server.js": ${scripts.start}`,
+      `package.json's start script is not "[cross-env VAR=value...] node [flags] dist/server/start.js": ${scripts.start}`,
     );
   }
   return { env, args };

@@ -3,7 +3,7 @@
 // it; that download host is unreachable on air-gapped machines. PRISMA_SCHEMA_ENGINE_BINARY (Prisma's
 // documented variable for a custom engine) pointing at any existing executable skips the download.
 // Only `generate` may run this way: `migrate` needs the real engine (this project applies its
-// migrations itself, see src/migrations.ts).
+// migrations itself, see src/storage/migrations.ts).
 import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
 

@@ -6,14 +6,14 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse as parseCsv } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Database, openDatabase } from "../src/db.js";
-import { authenticate, type Caller } from "../src/domain/access/api-keys.js";
-import { createAccount, createWorkspace } from "../src/domain/accounts.js";
-import { createContact } from "../src/domain/contacts/create-contact.js";
-import { deleteContact } from "../src/domain/contacts/delete-contact.js";
-import { openContactExport } from "../src/domain/contacts/export-contacts.js";
-import { defineCustomVariable } from "../src/domain/custom-variables.js";
-import { migrate } from "../src/migrations.js";
+import { createAccount, createWorkspace } from "../src/access/accounts.js";
+import { authenticate, type Caller } from "../src/access/api-keys.js";
+import { createContact } from "../src/contacts/create-contact.js";
+import { deleteContact } from "../src/contacts/delete-contact.js";
+import { openContactExport } from "../src/contacts/export-contacts.js";
+import { defineCustomVariable } from "../src/custom-variables/custom-variables.service.js";
+import { type Database, openDatabase } from "../src/storage/database.js";
+import { migrate } from "../src/storage/migrations.js";
 import { openEmptyTestDatabase, storage, type TestDatabase } from "./support/test-database.js";
 
 // The admin command line, run as operators run it: `npm run --silent admin -- <command> …` in a
@@ -272,7 +272,7 @@ interface Server {
 }
 
 /**
- * `node --import tsx src/server.ts` on the same database, resolved once it says it listens: one
+ * `node --import tsx src/server/start.ts` on the same database, resolved once it says it listens: one
  * process, so SIGTERM reaches the server itself, as it would from a process manager. Not tsx's
  * command line (`npx tsx`): that runs the server as its child, and SIGKILLs it when it has not
  * acknowledged a relayed signal within about 60 ms, which a loaded machine's server can miss while
@@ -280,7 +280,7 @@ interface Server {
  * end whatever it started.
  */
 async function startServer(): Promise<Server> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/server.ts"], {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/server/start.ts"], {
     cwd: PROJECT,
     env: { ...process.env, DATABASE_URL: databaseUrl, PORT: "0", SEED_DEMO: "false" },
     stdio: ["ignore", "pipe", "pipe"],

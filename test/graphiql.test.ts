@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EXAMPLE_MUTATION, exampleInputs, GRAPHIQL_ASSETS_PATH } from "../src/graphiql.js";
+import { EXAMPLE_MUTATION, exampleInputs, GRAPHIQL_ASSETS_PATH } from "../src/server/graphiql.js";
 import { startHttpServer } from "./support/http-server.js";
 import { defaultAppConfig, startTestApp, type TestApp } from "./support/test-app.js";
 

@@ -5,8 +5,8 @@ import { fileURLToPath } from "node:url";
 import internals from "@prisma/internals";
 import { v3 as uuidV3 } from "uuid";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase } from "../src/db.js";
-import { MigrationError, type MigrationFile, migrate, readMigrations } from "../src/migrations.js";
+import { openDatabase } from "../src/storage/database.js";
+import { MigrationError, type MigrationFile, migrate, readMigrations } from "../src/storage/migrations.js";
 import { openEmptyTestDatabase, openTestDatabase, storage, type TestDatabase } from "./support/test-database.js";
 
 // @prisma/internals is CommonJS: its named exports are only reachable through the default import.

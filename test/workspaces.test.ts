@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createWorkspace } from "../src/domain/accounts.js";
+import { createWorkspace } from "../src/access/accounts.js";
 import { CREATE_CONTACT, startTestApp, type Tenant, type TestApp } from "./support/test-app.js";
 
 let app: TestApp;

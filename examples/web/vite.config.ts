@@ -2,7 +2,7 @@ import { fileURLToPath } from "node:url";
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "vite";
 
-// Built into examples/web/dist, which the API server serves at /app (src/http.ts). Nothing secret is
+// Built into examples/web/dist, which the API server serves at /app (src/server/http.ts). Nothing secret is
 // compiled in: the page asks for the API URL and key at run time (src/settings.ts).
 export default defineConfig({
   base: "/app/",

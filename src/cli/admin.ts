@@ -4,9 +4,9 @@
 // It uses DATABASE_URL like the server and applies pending migrations first.
 import { once } from "node:events";
 import { parseArgs } from "node:util";
-import { isUuid } from "../domain/access/workspace-access.js";
-import { createAccount, createApiKey, createWorkspace, revokeApiKey } from "../domain/accounts.js";
-import { deleteContactAsOperator } from "../domain/contacts/delete-contact.js";
+import { createAccount, createApiKey, createWorkspace, revokeApiKey } from "../access/accounts.js";
+import { isUuid } from "../access/workspace-access.js";
+import { deleteContactAsOperator } from "../contacts/delete-contact.js";
 import {
   DEFAULT_EXPORT_BATCH_SIZE,
   EXPORT_FORMATS,
@@ -14,11 +14,11 @@ import {
   exportRenderer,
   MAX_EXPORT_BATCH_SIZE,
   openContactExport,
-} from "../domain/contacts/export-contacts.js";
-import { defineCustomVariable } from "../domain/custom-variables.js";
-import { NotFoundError, ValidationFailed } from "../domain/errors.js";
-import { listAccountWorkspaces } from "../domain/workspaces.js";
+} from "../contacts/export-contacts.js";
+import { defineCustomVariable } from "../custom-variables/custom-variables.service.js";
+import { NotFoundError, ValidationFailed } from "../errors/domain-errors.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
+import { listAccountWorkspaces } from "../workspaces/workspaces.service.js";
 import { openMigratedDatabase } from "./open-migrated.js";
 
 const USAGE = `Usage: npm run --silent admin -- <command> [options]

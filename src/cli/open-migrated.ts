@@ -1,6 +1,6 @@
 import { loadConfig } from "../config.js";
-import { type Database, openDatabase } from "../db.js";
-import { migrate } from "../migrations.js";
+import { type Database, openDatabase } from "../storage/database.js";
+import { migrate } from "../storage/migrations.js";
 
 /** Opens DATABASE_URL and applies pending migrations, so a command works on a brand-new database. */
 export async function openMigratedDatabase(): Promise<{ db: Database; applied: string[] }> {

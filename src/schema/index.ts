@@ -1,9 +1,9 @@
-import { builder } from "../builder.js";
-import "./errors.js";
-import "./tag.js";
-import "./contact.js";
-import "./contact-mutations.js";
-import "./custom-variable.js";
-import "./workspace.js";
+import { builder } from "./builder.js";
+import "../errors/errors.schema.js";
+import "../contacts/tag.schema.js";
+import "../contacts/contact.schema.js";
+import "../contacts/contact-mutations.schema.js";
+import "../custom-variables/custom-variable.schema.js";
+import "../workspaces/workspace.schema.js";
 
 export const schema = builder.toSchema({ sortSchema: true });

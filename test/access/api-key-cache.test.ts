@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { authenticate, createAuthenticator, MAX_AUTHORIZATION_LENGTH } from "../../src/domain/access/api-keys.js";
-import { revokeApiKey } from "../../src/domain/accounts.js";
+import { revokeApiKey } from "../../src/access/accounts.js";
+import { authenticate, createAuthenticator, MAX_AUTHORIZATION_LENGTH } from "../../src/access/api-keys.js";
 import { defaultAppConfig, startTestApp, type TestApp } from "../support/test-app.js";
 
 let app: TestApp;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { revokeApiKey } from "../../src/domain/accounts.js";
+import { revokeApiKey } from "../../src/access/accounts.js";
 import { CREATE_CONTACT, countRows, defaultAppConfig, startTestApp, type TestApp } from "../support/test-app.js";
 
 let app: TestApp;

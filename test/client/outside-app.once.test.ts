@@ -15,7 +15,7 @@ import { postGraphQL, type ServerProcess, startServerProcess } from "../support/
 /**
  * The client package as another team gets it: `npm pack`ed, installed from the tarball into a new
  * Vite + React + TypeScript app outside this repository (strict, exactOptionalPropertyTypes), checked
- * by that app's own tsc, built by its own Vite, and run in headless Chromium against `src/server.ts`
+ * by that app's own tsc, built by its own Vite, and run in headless Chromium against `src/server/start.ts`
  * on an embedded database, from another origin (CORS_ORIGINS). Runs once (see vitest.config.ts);
  * never skips.
  */

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { get } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createAccount, createWorkspace } from "../../src/domain/accounts.js";
+import { createAccount, createWorkspace } from "../../src/access/accounts.js";
 import { postGraphQL, type ServerProcess, startServerProcess } from "../support/server-process.js";
 import { CREATE_CONTACT } from "../support/test-app.js";
 import { openTestDatabase, type TestDatabase } from "../support/test-database.js";

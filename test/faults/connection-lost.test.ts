@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApp } from "../../src/app.js";
 import type { PrismaClient } from "../../src/generated/prisma/client.js";
+import { createApp } from "../../src/server/app.js";
 import { CREATE_CONTACT, defaultAppConfig, startTestApp, type TestApp } from "../support/test-app.js";
 
 /**

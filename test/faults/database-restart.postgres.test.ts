@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase } from "../../src/db.js";
-import { createAccount, createWorkspace } from "../../src/domain/accounts.js";
-import { defineCustomVariable } from "../../src/domain/custom-variables.js";
+import { createAccount, createWorkspace } from "../../src/access/accounts.js";
+import { defineCustomVariable } from "../../src/custom-variables/custom-variables.service.js";
+import { openDatabase } from "../../src/storage/database.js";
 import { startThrowawayCluster, type ThrowawayCluster } from "../support/postgres-cluster.js";
 import { type ServerProcess, startServerProcess } from "../support/server-process.js";
 import { CREATE_CONTACT } from "../support/test-app.js";

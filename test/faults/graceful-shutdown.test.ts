@@ -4,10 +4,10 @@ import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type Database, openDatabase } from "../../src/db.js";
-import { createAccount, createWorkspace } from "../../src/domain/accounts.js";
-import { defineCustomVariable } from "../../src/domain/custom-variables.js";
-import { migrate } from "../../src/migrations.js";
+import { createAccount, createWorkspace } from "../../src/access/accounts.js";
+import { defineCustomVariable } from "../../src/custom-variables/custom-variables.service.js";
+import { type Database, openDatabase } from "../../src/storage/database.js";
+import { migrate } from "../../src/storage/migrations.js";
 import {
   CONNECTION_ACCOUNTING,
   connectionAccounting,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createAccount, createWorkspace } from "../../src/domain/accounts.js";
+import { createAccount, createWorkspace } from "../../src/access/accounts.js";
 import { type GraphQLAnswer, postGraphQL, type ServerProcess, startServerProcess } from "../support/server-process.js";
 import { CREATE_CONTACT } from "../support/test-app.js";
 import { openTestDatabase, type TestDatabase } from "../support/test-database.js";

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { expect } from "vitest";
-import { createWorkspace } from "../../src/domain/accounts.js";
+import { createWorkspace } from "../../src/access/accounts.js";
 import { startTestApp, type TestApp } from "../support/test-app.js";
 import { storage } from "../support/test-database.js";
 import {

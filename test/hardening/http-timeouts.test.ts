@@ -1,11 +1,11 @@
 import type { Server } from "node:http";
 import { type AddressInfo, connect, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApp } from "../../src/app.js";
 import { ConfigError, type HttpServerConfig, loadConfig } from "../../src/config.js";
-import { createHttpHandler } from "../../src/http.js";
-import { createHttpServer } from "../../src/http-server-settings.js";
-import { createLogger } from "../../src/observability/logger.js";
+import { createApp } from "../../src/server/app.js";
+import { createHttpHandler } from "../../src/server/http.js";
+import { createHttpServer } from "../../src/server/http-server-settings.js";
+import { createLogger } from "../../src/server/observability/logger.js";
 import { captureLogs } from "../support/http-server.js";
 import { defaultAppConfig, startTestApp, type TestApp } from "../support/test-app.js";
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { claimIdempotencyKey, purgeExpiredIdempotencyKeys } from "../../src/domain/idempotency.js";
+import { claimIdempotencyKey, purgeExpiredIdempotencyKeys } from "../../src/server/plugins/idempotency-store.js";
 import { CREATE_CONTACT, countRows, startTestApp, type TestApp } from "../support/test-app.js";
 
 let app: TestApp;

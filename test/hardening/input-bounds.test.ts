@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MAX_CUSTOM_FIELDS_PER_REQUEST } from "../../src/domain/rules/custom-fields.js";
-import { MAX_ISSUES } from "../../src/domain/validation.js";
+import { MAX_CUSTOM_FIELDS_PER_REQUEST } from "../../src/contacts/rules/custom-fields.js";
+import { MAX_ISSUES } from "../../src/errors/validation-issues.js";
 import { createContactThroughApi, issuesOf, tick } from "../support/contact-helpers.js";
 import { CREATE_CONTACT, countRows, startTestApp, type TestApp } from "../support/test-app.js";
 

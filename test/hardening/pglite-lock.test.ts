@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DatabaseInUseError, lockDataDirectory } from "../../src/pglite-lock.js";
+import { DatabaseInUseError, lockDataDirectory } from "../../src/storage/pglite-lock.js";
 
 // Real processes racing for one PGlite data directory's pid lock: two holders would corrupt it.
 

@@ -1,15 +1,15 @@
 /**
  * PostgreSQL keeps the server's statements parsed and planned per connection (named prepared
- * statements, src/prepared-statements.ts), unless DATABASE_PREPARED_STATEMENTS=false, as a
+ * statements, src/storage/prepared-statements.ts), unless DATABASE_PREPARED_STATEMENTS=false, as a
  * transaction-mode connection pooler needs. Each server here has a pool of one connection, so
  * pg_prepared_statements, which shows the current session's statements, shows the server's.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApp } from "../../src/app.js";
+import { createAccount, createWorkspace } from "../../src/access/accounts.js";
 import { loadConfig } from "../../src/config.js";
-import { type Database, openDatabase } from "../../src/db.js";
-import { createAccount, createWorkspace } from "../../src/domain/accounts.js";
-import { createStatementNamer } from "../../src/prepared-statements.js";
+import { createApp } from "../../src/server/app.js";
+import { type Database, openDatabase } from "../../src/storage/database.js";
+import { createStatementNamer } from "../../src/storage/prepared-statements.js";
 import { openTestDatabase, type TestDatabase } from "../support/test-database.js";
 
 const CREATE = /* GraphQL */ `

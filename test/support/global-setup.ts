@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
-import { createPGlite, openPGlite } from "../../src/db-pglite.js";
-import { migrate } from "../../src/migrations.js";
+import { migrate } from "../../src/storage/migrations.js";
+import { createPGlite, openPGlite } from "../../src/storage/pglite.js";
 import { adminUrl, databaseUrl } from "./postgres-urls.js";
 
 declare module "vitest" {
@@ -47,7 +47,7 @@ async function setupPostgres(project: TestProject) {
   const template = `contacts_template_${process.pid}`;
   await admin.query(`DROP DATABASE IF EXISTS ${template}`);
   await admin.query(`CREATE DATABASE ${template}`);
-  const { openDatabase } = await import("../../src/db.js");
+  const { openDatabase } = await import("../../src/storage/database.js");
   const db = await openDatabase({
     databaseUrl: databaseUrl(url, template),
     databasePoolSize: 2,

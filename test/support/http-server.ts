@@ -1,12 +1,12 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
-import { type AppConfig, createApp } from "../../src/app.js";
-import { servesGraphiQL } from "../../src/graphiql.js";
-import { createHttpHandler } from "../../src/http.js";
-import { createLogger } from "../../src/observability/logger.js";
-import { createMetrics } from "../../src/observability/metrics.js";
-import type { RateLimiter } from "../../src/rate-limit.js";
+import { type AppConfig, createApp } from "../../src/server/app.js";
+import { servesGraphiQL } from "../../src/server/graphiql.js";
+import { createHttpHandler } from "../../src/server/http.js";
+import { createLogger } from "../../src/server/observability/logger.js";
+import { createMetrics } from "../../src/server/observability/metrics.js";
+import type { RateLimiter } from "../../src/server/rate-limit.js";
 import { defaultAppConfig, type TestApp } from "./test-app.js";
 
 /** Collects what the server logs, one parsed JSON object per line. */

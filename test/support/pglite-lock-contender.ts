@@ -1,5 +1,5 @@
 import { createInterface } from "node:readline";
-import { DatabaseInUseError, lockDataDirectory } from "../../src/pglite-lock.ts";
+import { DatabaseInUseError, lockDataDirectory } from "../../src/storage/pglite-lock.js";
 
 // One process contending for a PGlite data directory's lock, round after round, as told on stdin
 // (test/hardening/pglite-lock.test.ts). A number is a moment on the system-wide monotonic clock: it

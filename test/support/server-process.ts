@@ -2,8 +2,8 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { type ClientRequest, request as httpRequest } from "node:http";
 import { fileURLToPath } from "node:url";
 
-// The real server (`src/server.ts`) as a separate process, configured by its environment as in
-// production. It runs as `node --import tsx src/server.ts`: one process, so the signals the test
+// The real server (`src/server/start.ts`) as a separate process, configured by its environment as in
+// production. It runs as `node --import tsx src/server/start.ts`: one process, so the signals the test
 // sends reach the server itself and its exit code is the one the test sees (npx would neither pass
 // SIGTERM on nor keep the server's exit code). It gets its own process group so that cleanup can end
 // it whatever it started.
@@ -69,7 +69,7 @@ export async function startServerProcess(
   options: ServerProcessOptions = {},
 ): Promise<ServerProcess> {
   const preload = (options.preload ?? []).flatMap((module) => ["--import", module]);
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", ...preload, "src/server.ts"], {
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", ...preload, "src/server/start.ts"], {
     cwd: PROJECT,
     env: { ...process.env, ...BASE_ENV, ...env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -1,7 +1,7 @@
-import { type AppOptions, createApp } from "../../src/app.js";
+import { createAccount, createApiKey, createWorkspace } from "../../src/access/accounts.js";
 import { loadConfig } from "../../src/config.js";
-import { createAccount, createApiKey, createWorkspace } from "../../src/domain/accounts.js";
-import { defineCustomVariable } from "../../src/domain/custom-variables.js";
+import { defineCustomVariable } from "../../src/custom-variables/custom-variables.service.js";
+import { type AppOptions, createApp } from "../../src/server/app.js";
 import { openTestDatabase, type TestDatabase } from "./test-database.js";
 
 export interface GraphQLResponse<Data = Record<string, any>> {

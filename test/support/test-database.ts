@@ -2,8 +2,8 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import pg from "pg";
 import { inject } from "vitest";
-import { type Database, openDatabase } from "../../src/db.js";
-import { createPGlite, openPGlite } from "../../src/db-pglite.js";
+import { type Database, openDatabase } from "../../src/storage/database.js";
+import { createPGlite, openPGlite } from "../../src/storage/pglite.js";
 import { adminUrl, databaseUrl } from "./postgres-urls.js";
 
 export type TestStorage = "pglite" | "postgres";

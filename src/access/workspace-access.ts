@@ -1,0 +1,67 @@
+import { ForbiddenError } from "../errors/domain-errors.js";
+import type { IssueCollector } from "../errors/validation-issues.js";
+import { Prisma } from "../generated/prisma/client.js";
+import type { Caller } from "./api-keys.js";
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isUuid(value: string): boolean {
+  return UUID_PATTERN.test(value);
+}
+
+/**
+ * The workspace a write goes to. A workspace key writes to its own (naming another is forbidden);
+ * an account key must name one. Returns null after recording a validation issue; whether an account
+ * key reaches the named workspace is checked where the workspace is loaded (`workspaceWhere`).
+ */
+export function targetWorkspaceId(
+  caller: Caller,
+  workspaceId: string | null | undefined,
+  issues: IssueCollector,
+): string | null {
+  if (workspaceId === undefined || workspaceId === null) {
+    if (caller.workspaceId) return caller.workspaceId;
+    issues.add(["workspaceId"], "REQUIRED", "workspaceId is required with an account API key");
+    return null;
+  }
+  if (!isUuid(workspaceId)) {
+    issues.add(["workspaceId"], "INVALID_ID", "workspaceId must be a UUID");
+    return null;
+  }
+  const id = workspaceId.toLowerCase();
+  if (caller.workspaceId && caller.workspaceId !== id) throw new ForbiddenError();
+  return id;
+}
+
+/** The workspaces a caller may reach, as a Prisma filter on Workspace. */
+export function workspaceWhere(caller: Caller): Prisma.WorkspaceWhereInput {
+  return caller.workspaceId ? { id: caller.workspaceId } : { accountId: caller.accountId };
+}
+
+/** The contacts a caller may see: live ones in the workspaces it reaches. */
+export function visibleContactWhere(caller: Caller): Prisma.ContactWhereInput {
+  return caller.workspaceId
+    ? { workspaceId: caller.workspaceId, deletedAt: null }
+    : { workspace: { accountId: caller.accountId }, deletedAt: null };
+}
+
+/** The same rule as visibleContactWhere, as SQL on `contacts c`, for statements written by hand. */
+export function visibleContactSql(caller: Caller): Prisma.Sql {
+  return caller.workspaceId
+    ? Prisma.sql`c.workspace_id = ${caller.workspaceId}::uuid AND c.deleted_at IS NULL`
+    : Prisma.sql`c.workspace_id IN (SELECT id FROM workspaces WHERE account_id = ${caller.accountId}::uuid)
+        AND c.deleted_at IS NULL`;
+}
+
+/**
+ * What a read of per-workspace data (tags, custom variables) may see: the caller's workspaces, or
+ * the one it names. Null when the named workspace is malformed: the read is then simply empty.
+ */
+export function readScope(
+  caller: Caller,
+  workspaceId: string | null | undefined,
+): { workspace: Prisma.WorkspaceWhereInput; workspaceId?: string } | null {
+  if (workspaceId == null) return { workspace: workspaceWhere(caller) };
+  if (!isUuid(workspaceId)) return null;
+  return { workspace: workspaceWhere(caller), workspaceId: workspaceId.toLowerCase() };
+}

@@ -1,0 +1,134 @@
+import { Redis } from "ioredis";
+import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
+import type { RateLimitConfig, TokenBucket } from "../config.js";
+import type { Logger } from "./observability/logger.js";
+
+export type RequestKind = "write" | "read";
+
+export type RateLimitDecision =
+  | { allowed: true }
+  | { allowed: false; retryAfterSeconds: number }
+  /** More tokens than the bucket ever holds: no wait makes them fit, so nothing was taken. */
+  | { allowed: false; burst: number };
+
+export interface RateLimiter {
+  /** Takes `points` tokens (all or none) from the API key's bucket for this kind of request. */
+  consume(apiKeyId: string, kind: RequestKind, points?: number): Promise<RateLimitDecision>;
+  close(): Promise<void>;
+}
+
+/**
+ * Per-API-key limits, separate for writes (mutations) and reads: `rate` tokens per second, plus up
+ * to `burst - rate` more that refill over ceil(burst / rate) seconds (rate-limiter-flexible's
+ * bursty scheme, with tokens taken from the second window only for what the first cannot hold).
+ * With a Redis URL the counters live in Redis, shared by every replica; if Redis cannot answer, the
+ * request is served (fail open) and the failure is logged.
+ */
+export function createRateLimiter(config: RateLimitConfig, logger: Logger, redisUrl?: string): RateLimiter {
+  const redis = redisUrl
+    ? new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 0, connectTimeout: 1000 })
+    : null;
+  let lastRedisWarning = 0;
+  const warnRedis = (error: unknown) => {
+    if (Date.now() - lastRedisWarning < 10_000) return;
+    lastRedisWarning = Date.now();
+    logger.warn({ err: (error as Error)?.message }, "rate limiter store unavailable: serving requests unlimited");
+  };
+  // Without a listener, a lost connection would crash the process.
+  redis?.on("error", warnRedis);
+
+  const limiter = (kind: RequestKind, bucket: TokenBucket) => {
+    if (bucket.rate === 0) return null;
+    const make = (suffix: string, points: number, duration: number): RateLimiterAbstract => {
+      const options = { keyPrefix: `rl:${kind}:${suffix}`, points, duration };
+      return redis
+        ? new RateLimiterRedis({ ...options, storeClient: redis, rejectIfRedisNotReady: true })
+        : new RateLimiterMemory(options);
+    };
+    const extra = Math.max(bucket.burst - bucket.rate, 0);
+    return {
+      rate: bucket.rate,
+      burst: bucket.rate + extra,
+      sustained: make("rate", bucket.rate, 1),
+      extra: extra > 0 ? make("burst", extra, Math.max(1, Math.ceil(bucket.burst / bucket.rate))) : null,
+    };
+  };
+  const limiters = { write: limiter("write", config.write), read: limiter("read", config.read) };
+
+  return {
+    async consume(apiKeyId, kind, points = 1) {
+      const bucket = limiters[kind];
+      if (!bucket) return { allowed: true };
+      if (points > bucket.burst) return { allowed: false, burst: bucket.burst };
+      try {
+        return await take(bucket, apiKeyId, points);
+      } catch (error) {
+        warnRedis(error);
+        return { allowed: true };
+      }
+    },
+    async close() {
+      redis?.disconnect();
+    },
+  };
+}
+
+interface Bucket {
+  rate: number;
+  burst: number;
+  /** `rate` tokens per second. */
+  sustained: RateLimiterAbstract;
+  /** `burst - rate` more per ceil(burst / rate) seconds; null when the burst is no more than the rate. */
+  extra: RateLimiterAbstract | null;
+}
+
+/**
+ * Gives back what a refused consume added to a window. Not to a window about to turn: a refund that
+ * landed after it turned would open the next one with extra tokens. A refund the store fails to take
+ * leaves the request refused all the same (the store's failure is logged).
+ */
+const REFUND_MARGIN_MS = 250;
+function giveBack(key: string, ...refunds: [RateLimiterAbstract, RateLimiterRes, number][]) {
+  const taken = refunds.filter(([, res]) => res.msBeforeNext > REFUND_MARGIN_MS);
+  return Promise.all(taken.map(([limiter, , points]) => limiter.reward(key, points))).catch(() => {});
+}
+
+const retryAfter = (...waits: number[]) => Math.max(1, Math.ceil(Math.max(...waits) / 1000));
+
+/**
+ * Takes `points` from the sustained window and, for what it cannot hold, from the extra window (each
+ * an atomic increment, so concurrent requests never take more than both hold). rate-limiter-flexible
+ * counts a refused consume too, so a refusal gives back what it added: a refused request costs nothing.
+ */
+async function take(bucket: Bucket, key: string, points: number): Promise<RateLimitDecision> {
+  const refused = (rejection: unknown) => {
+    if (!(rejection instanceof RateLimiterRes)) throw rejection;
+    return rejection;
+  };
+  let over: RateLimiterRes;
+  try {
+    await bucket.sustained.consume(key, points);
+    return { allowed: true };
+  } catch (rejection) {
+    over = refused(rejection);
+  }
+  const overflow = Math.min(points, over.consumedPoints - bucket.rate);
+  if (bucket.extra) {
+    try {
+      await bucket.extra.consume(key, overflow);
+      return { allowed: true };
+    } catch (rejection) {
+      const extraOver = refused(rejection);
+      await giveBack(key, [bucket.sustained, over, points], [bucket.extra, extraOver, overflow]);
+      // A request no larger than the rate fits again once the 1-second window turns; a larger one
+      // needs the extra window too.
+      const waits = [over.msBeforeNext, extraOver.msBeforeNext];
+      return {
+        allowed: false,
+        retryAfterSeconds: points <= bucket.rate ? retryAfter(Math.min(...waits)) : retryAfter(...waits),
+      };
+    }
+  }
+  await giveBack(key, [bucket.sustained, over, points]);
+  return { allowed: false, retryAfterSeconds: retryAfter(over.msBeforeNext) };
+}

@@ -1,0 +1,83 @@
+import type { Caller } from "../access/api-keys.js";
+import { isUuid, workspaceWhere } from "../access/workspace-access.js";
+import { normalizeName } from "../contacts/rules/names.js";
+import { compareNames } from "../contacts/rules/tags.js";
+import { isIanaTimezone } from "../contacts/rules/timezone.js";
+import { ForbiddenError, NotFoundError } from "../errors/domain-errors.js";
+import { IssueCollector } from "../errors/validation-issues.js";
+import type { PrismaClient } from "../generated/prisma/client.js";
+
+export interface UpdateWorkspaceInput {
+  name?: string | null;
+  /** null clears the default. */
+  defaultTimezone?: string | null;
+}
+
+/**
+ * Renames a workspace or sets its default timezone (used for new contacts whose timezone is neither
+ * given nor derivable from the phone). Workspaces the key cannot reach are forbidden, worded alike.
+ */
+export async function updateWorkspace(prisma: PrismaClient, caller: Caller, id: string, input: UpdateWorkspaceInput) {
+  const issues = new IssueCollector();
+  if (!isUuid(id)) issues.add(["id"], "INVALID_ID", "id must be a UUID");
+  if (input.name === undefined && input.defaultTimezone === undefined) {
+    issues.add([], "NO_FIELDS", "Give at least one of: name, defaultTimezone");
+  }
+  const data: { name?: string; defaultTimezone?: string | null } = {};
+  if (input.name !== undefined) {
+    const name = input.name === null ? null : normalizeName(input.name, "name", issues);
+    if (name === null) issues.add(["name"], "REQUIRED", "A workspace needs a name");
+    else data.name = name;
+  }
+  if (input.defaultTimezone !== undefined) {
+    if (input.defaultTimezone !== null && !isIanaTimezone(input.defaultTimezone)) {
+      issues.add(["defaultTimezone"], "INVALID_TIMEZONE", "defaultTimezone must be an IANA zone name");
+    } else {
+      data.defaultTimezone = input.defaultTimezone;
+    }
+  }
+  issues.throwIfAny();
+  const { count } = await prisma.workspace.updateMany({
+    where: { AND: [{ id: id.toLowerCase() }, workspaceWhere(caller)] },
+    data,
+  });
+  if (count === 0) throw new ForbiddenError();
+  return id.toLowerCase();
+}
+
+/** The workspace a read names, if the caller reaches it: its own for a workspace key when omitted. */
+export function readableWorkspaceId(caller: Caller, id: string | null | undefined): string | null {
+  if (id == null) return caller.workspaceId;
+  return isUuid(id) ? id.toLowerCase() : null;
+}
+
+export interface WorkspaceSummary {
+  id: string;
+  name: string;
+  defaultTimezone: string | null;
+  createdAt: Date;
+}
+
+/**
+ * Operator view (admin command line): every workspace of an account, sorted by name like tags
+ * (case-insensitive first), ties by id. An unknown or malformed account id is not found.
+ */
+export async function listAccountWorkspaces(
+  prisma: PrismaClient,
+  accountId: string,
+): Promise<{ accountId: string; workspaces: WorkspaceSummary[] }> {
+  const account = isUuid(accountId)
+    ? await prisma.account.findUnique({
+        where: { id: accountId.toLowerCase() },
+        select: {
+          id: true,
+          workspaces: { select: { id: true, name: true, defaultTimezone: true, createdAt: true } },
+        },
+      })
+    : null;
+  if (!account) throw new NotFoundError("Account");
+  const workspaces = account.workspaces.sort(
+    (a, b) => compareNames(a.name, b.name) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
+  return { accountId: account.id, workspaces };
+}
