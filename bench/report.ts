@@ -4,7 +4,7 @@
  * (throughput against concurrency, ours and the floor).
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { DatabaseFacts, Storage } from "./database.js";
 import { PACED_CONCURRENCY } from "./pace.js";
@@ -78,10 +78,20 @@ export function resultFileName(result: RunResult): string {
   return `${stamp}-${result.storage}${result.partial ? "-partial" : ""}.json`;
 }
 
-/** Writes the run's JSON, formatted as the repository's formatter wants it (so lint stays green). */
+/**
+ * Writes the run's JSON, formatted as the repository's formatter wants it (so lint stays green). A
+ * complete run replaces the earlier runs of its variant: bench/results holds the latest of each, and
+ * git keeps the history.
+ */
 export function writeResult(result: RunResult): string {
   mkdirSync(RESULTS_DIRECTORY, { recursive: true });
-  const file = `${RESULTS_DIRECTORY}${resultFileName(result)}`;
+  const name = resultFileName(result);
+  const file = `${RESULTS_DIRECTORY}${name}`;
+  if (!result.partial) {
+    for (const [other, earlier] of readResults()) {
+      if (other !== name && variantOf(earlier) === variantOf(result)) rmSync(`${RESULTS_DIRECTORY}${other}`);
+    }
+  }
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
   const biome = `${ROOT}node_modules/.bin/biome`;
   if (existsSync(biome)) spawnSync(biome, ["format", "--write", file], { cwd: ROOT, stdio: "ignore" });
@@ -107,20 +117,27 @@ const VARIANT_ORDER = ["postgres", "postgres+cluster", "pglite"];
 
 export type LatestResults = Record<string, RunResult>;
 
-/** The latest complete run of each variant found in bench/results. */
-export function latestResults(): LatestResults {
-  if (!existsSync(RESULTS_DIRECTORY)) return {};
-  const latest: LatestResults = {};
+/** The runs in bench/results, oldest first, by file name. */
+function readResults(): [string, RunResult][] {
+  if (!existsSync(RESULTS_DIRECTORY)) return [];
+  const results: [string, RunResult][] = [];
   for (const name of readdirSync(RESULTS_DIRECTORY)
     .filter((file) => file.endsWith(".json"))
     .sort()) {
     try {
       const result = JSON.parse(readFileSync(`${RESULTS_DIRECTORY}${name}`, "utf8")) as RunResult;
-      if (result.format === 1 && !result.partial) latest[variantOf(result)] = result;
+      if (result.format === 1) results.push([name, result]);
     } catch {
       // not one of ours
     }
   }
+  return results;
+}
+
+/** The latest complete run of each variant found in bench/results. */
+export function latestResults(): LatestResults {
+  const latest: LatestResults = {};
+  for (const [, result] of readResults()) if (!result.partial) latest[variantOf(result)] = result;
   return latest;
 }
 

@@ -76,9 +76,8 @@ export interface CachingAuthenticator extends Authenticator {
 }
 
 /**
- * Valid keys remembered per process. An entry is the key's sha256 (64 hex characters) and its
- * Caller (three ids): about 700 bytes with lru-cache's bookkeeping and expiry timer (heap measured
- * on Node 20 over 10,000 entries), so the cache holds at most 10,000 × ~700 B ≈ 7 MB.
+ * Valid keys remembered per process. An entry is the key's sha256 and its Caller (three ids), under
+ * a kilobyte with lru-cache's bookkeeping, so the cache stays within a few megabytes.
  */
 const MAX_CACHED_KEYS = 10_000;
 

