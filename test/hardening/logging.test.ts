@@ -87,7 +87,12 @@ describe("request logs", () => {
       expect((await response.json()).errors?.[0]?.message).toBe("Unexpected error.");
       const entries = server.logs.entries().filter((entry) => entry.msg === "graphql-yoga");
       expect(entries.length).toBeGreaterThan(0);
+      // Enough to find the failure: the SQLSTATE (P0001: raised by a function) and where our code threw.
+      const logged = JSON.stringify(entries);
+      expect(logged).toContain('"sqlstate":"P0001"');
+      expect(logged).toMatch(/"at":\[[^\]]*src\/contacts\//);
       expect(server.logs.lines.join("\n")).not.toContain(email);
+      expect(logged).not.toContain("refusing the row");
     } finally {
       await app.db.prisma.$executeRawUnsafe("DROP TRIGGER reject_leaky_row ON contacts");
     }
