@@ -46,9 +46,13 @@ const UNAVAILABLE_ADAPTER_KINDS = new Set([
 ]);
 /** SQLSTATE classes 08 (connection exception) and 57P (operator intervention: shutdown, restart). */
 const UNAVAILABLE_SQLSTATE = /^(08|57P)/;
-/** node-postgres's words for a connection that is gone, the last two for a query sent on one after it broke. */
+/**
+ * node-postgres's words for a connection that is gone (two of them for a query sent on one after it
+ * broke), then pg-pool's and PGlite's for a query that outlived the server's own database handle,
+ * closed because the server is shutting down: another instance can answer it.
+ */
 const UNAVAILABLE_SOCKET_ERRORS =
-  /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error and is not queryable|Client was closed and is not queryable/i;
+  /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error and is not queryable|Client was closed and is not queryable|Cannot use a pool after calling end on the pool|PGlite is closed/i;
 
 /**
  * True when a failure means "the database is not there right now" rather than a bug: such requests

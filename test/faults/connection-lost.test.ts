@@ -54,3 +54,19 @@ describe("a request that meets a lost database connection", () => {
     });
   }
 });
+
+describe("a request that arrives after the server closed its database (shutting down)", () => {
+  it("answers SERVICE_UNAVAILABLE, so the client retries elsewhere, not a masked internal error", async () => {
+    const closing = await startTestApp();
+    await closing.close();
+    const yoga = createApp({ prisma: closing.db.prisma, config: defaultAppConfig });
+    const response = await yoga.fetch("http://test/graphql", {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${closing.tenant.workspaceKey}` },
+      body: JSON.stringify({ query: CREATE_CONTACT, variables: { input: { email: "closed@example.com" } } }),
+    });
+    const body = await response.json();
+    expect(body.errors?.[0]?.extensions?.code, JSON.stringify(body)).toBe("SERVICE_UNAVAILABLE");
+    expect(response.status).toBe(503);
+  });
+});
