@@ -212,9 +212,11 @@ describe("graceful shutdown", { timeout: 180_000 }, () => {
     const answers = outcomes.filter((outcome) => outcome.kind === "answered");
     const failures = outcomes.filter((outcome) => outcome.kind === "failed");
     expect(answers.length + failures.length).toBe(sent);
+    // On a failed answer, what the server logged of it (error names, codes and frames) says why.
+    const yogaLogs = JSON.stringify(logs.filter((entry) => entry.msg === "graphql-yoga").slice(0, 5));
     for (const answer of answers) {
-      expect(answer.status, answer.body).toBe(200);
-      expect(answer.typename, answer.body).toBe("CreateContactSuccess");
+      expect(answer.status, `${answer.body}; the server logged ${yogaLogs}`).toBe(200);
+      expect(answer.typename, `${answer.body}; the server logged ${yogaLogs}`).toBe("CreateContactSuccess");
       expect(accepted.has(answer.requestId)).toBe(true);
     }
     for (const upload of uploads.keys()) {
