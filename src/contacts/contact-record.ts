@@ -97,16 +97,21 @@ export async function findNewestContactRecords(
   conditions: Prisma.Sql,
   limit: number,
 ): Promise<ContactRecord[]> {
-  const rows = await prisma.$queryRaw<{ contact: string }[]>`
+  const rows = await prisma.$queryRaw<{ contact: string }[]>(newestContactsSql(conditions, limit));
+  return rows.map(({ contact }) => {
+    const row: ContactJson = JSON.parse(contact);
+    return contactRecordFromRow({ ...row, created_at: new Date(row.created_at), updated_at: new Date(row.updated_at) });
+  });
+}
+
+/** The statement of findNewestContactRecords (the benchmark's floor sends it too). */
+export function newestContactsSql(conditions: Prisma.Sql, limit: number): Prisma.Sql {
+  return Prisma.sql`
     SELECT ${CONTACT_JSON}::text AS contact
       FROM contacts c
      WHERE ${conditions}
      ORDER BY c.created_at DESC, c.id DESC
      LIMIT ${limit}`;
-  return rows.map(({ contact }) => {
-    const row: ContactJson = JSON.parse(contact);
-    return contactRecordFromRow({ ...row, created_at: new Date(row.created_at), updated_at: new Date(row.updated_at) });
-  });
 }
 
 /**
