@@ -20,8 +20,11 @@ import {
 } from "./workload.js";
 
 export interface BenchWorkspace {
+  accountId: string;
   workspaceId: string;
   apiKey: string;
+  /** By name; filled by seedData, which creates them. */
+  customVariableIds: Record<string, string>;
 }
 
 export type Workspaces = Record<Scenario, BenchWorkspace>;
@@ -72,7 +75,7 @@ export async function createWorkspaces(db: BenchDatabase): Promise<Workspaces> {
     const created = await runAdmin(db.url, ["create-workspace", "--account", accountId, "--name", `Bench ${scenario}`]);
     const apiKey = created.apiKey;
     if (!apiKey) throw new Error("create-workspace printed no apiKey");
-    return [scenario, { workspaceId: uuid(created.workspaceId), apiKey }];
+    return [scenario, { accountId, workspaceId: uuid(created.workspaceId), apiKey, customVariableIds: {} }];
   };
   const scenarios: Scenario[] = ["create", "upsert", "list"];
   // An embedded data directory may be opened by one process at a time.
@@ -158,6 +161,14 @@ export async function seedData(db: BenchDatabase, workspaces: Workspaces): Promi
   ];
   await db.withSql(async (sql) => {
     for (const statement of statements) await sql.query(statement);
+    const variables = await sql.query<{ workspace_id: string; name: string; id: string }>(
+      "SELECT workspace_id, name, id FROM custom_variables",
+    );
+    for (const workspace of Object.values(workspaces)) {
+      for (const variable of variables) {
+        if (variable.workspace_id === workspace.workspaceId) workspace.customVariableIds[variable.name] = variable.id;
+      }
+    }
     await checkSeed(sql, workspaces);
   });
 }

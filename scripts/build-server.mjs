@@ -2,7 +2,7 @@
 // into dist/server/start.js with esbuild (packages stay imports from node_modules). Running TypeScript
 // through tsx's loader at start would cost about a hundred megabytes of memory and a loader on
 // every import, in the process that serves traffic. dist/server/ mirrors src/server/ (as deep as src/storage/), so the paths the code
-// resolves from import.meta.url (prisma/migrations, examples/web/dist) are the same from both.
+// resolves from import.meta.url (prisma/migrations, prisma/sql, examples/web/dist) are the same from both.
 import { build } from "esbuild";
 
 await build({

@@ -12,7 +12,7 @@ export function isUuid(value: string): boolean {
 /**
  * The workspace a write goes to. A workspace key writes to its own (naming another is forbidden);
  * an account key must name one. Returns null after recording a validation issue; whether an account
- * key reaches the named workspace is checked where the workspace is loaded (`workspaceWhere`).
+ * key reaches the named workspace is checked where the workspace is loaded (`REACHED_WORKSPACE_SQL`).
  */
 export function targetWorkspaceId(
   caller: Caller,
@@ -33,6 +33,22 @@ export function targetWorkspaceId(
   return id;
 }
 
+/**
+ * Which workspaces a caller reaches: an account key every workspace of its account, a workspace key
+ * that one workspace. This module is the rule's only statement; each form below says it for one
+ * kind of query.
+ *
+ * Fixed statements (prisma/sql) take the caller as their first two parameters, `reachParams`: $1 the
+ * account, $2 the key's workspace (null for an account key), and test a workspace row `w` with
+ * exactly `REACHED_WORKSPACE_SQL` (a test checks every statement that takes them).
+ */
+export const REACHED_WORKSPACE_SQL = "w.account_id = $1::uuid AND ($2::uuid IS NULL OR w.id = $2::uuid)";
+
+/** The first two parameters of a fixed statement that checks the caller's reach. */
+export function reachParams(caller: Pick<Caller, "accountId" | "workspaceId">): [string, string | null] {
+  return [caller.accountId, caller.workspaceId];
+}
+
 /** The workspaces a caller may reach, as a Prisma filter on Workspace. */
 export function workspaceWhere(caller: Caller): Prisma.WorkspaceWhereInput {
   return caller.workspaceId ? { id: caller.workspaceId } : { accountId: caller.accountId };
@@ -45,11 +61,14 @@ export function visibleContactWhere(caller: Caller): Prisma.ContactWhereInput {
     : { workspace: { accountId: caller.accountId }, deletedAt: null };
 }
 
-/** The same rule as visibleContactWhere, as SQL on `contacts c`, for statements written by hand. */
+/**
+ * The same rule as visibleContactWhere, as SQL on `contacts c`, for statements built per request.
+ * A workspace key compares `c.workspace_id` itself, so the (workspace, newest) index orders a page.
+ */
 export function visibleContactSql(caller: Caller): Prisma.Sql {
   return caller.workspaceId
     ? Prisma.sql`c.workspace_id = ${caller.workspaceId}::uuid AND c.deleted_at IS NULL`
-    : Prisma.sql`c.workspace_id IN (SELECT id FROM workspaces WHERE account_id = ${caller.accountId}::uuid)
+    : Prisma.sql`c.workspace_id IN (SELECT w.id FROM workspaces w WHERE w.account_id = ${caller.accountId}::uuid)
         AND c.deleted_at IS NULL`;
 }
 

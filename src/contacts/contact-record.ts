@@ -86,27 +86,30 @@ export function contactRecordFromRow(row: ContactRow): ContactRecord {
 /**
  * The contacts that `conditions` (on `contacts c`, visibility included) select, at most `limit`,
  * newest first, with their tags and custom values: one statement that returns each contact as one
- * JSON text. Prisma's findMany spent about 1.8 ms of CPU mapping 51 rows, and a raw query converts
- * each value on its way through the driver adapter (about 0.45 ms for a page's 561): one per row is
- * parsed natively instead. Not the page as one json_agg array: that cost PostgreSQL twice as much
- * per page at 1 client and three times at 16 (pgbench). PostgreSQL computes the select list, with
- * its tag and value subqueries, only for the rows that the ORDER BY and LIMIT keep.
+ * JSON text, parsed natively, because mapping rows and values through Prisma costs more CPU than the
+ * query; one text a row rather than the page as one array, which costs PostgreSQL more (measured:
+ * bench/notes.md). PostgreSQL computes the select list only for the rows the ORDER BY and LIMIT keep.
  */
 export async function findNewestContactRecords(
   prisma: PrismaClient,
   conditions: Prisma.Sql,
   limit: number,
 ): Promise<ContactRecord[]> {
-  const rows = await prisma.$queryRaw<{ contact: string }[]>`
+  const rows = await prisma.$queryRaw<{ contact: string }[]>(newestContactsSql(conditions, limit));
+  return rows.map(({ contact }) => {
+    const row: ContactJson = JSON.parse(contact);
+    return contactRecordFromRow({ ...row, created_at: new Date(row.created_at), updated_at: new Date(row.updated_at) });
+  });
+}
+
+/** The statement of findNewestContactRecords (the benchmark's floor sends it too). */
+export function newestContactsSql(conditions: Prisma.Sql, limit: number): Prisma.Sql {
+  return Prisma.sql`
     SELECT ${CONTACT_JSON}::text AS contact
       FROM contacts c
      WHERE ${conditions}
      ORDER BY c.created_at DESC, c.id DESC
      LIMIT ${limit}`;
-  return rows.map(({ contact }) => {
-    const row: ContactJson = JSON.parse(contact);
-    return contactRecordFromRow({ ...row, created_at: new Date(row.created_at), updated_at: new Date(row.updated_at) });
-  });
 }
 
 /**

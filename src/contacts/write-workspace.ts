@@ -1,6 +1,8 @@
 import type { Caller } from "../access/api-keys.js";
+import { reachParams } from "../access/workspace-access.js";
 import { ForbiddenError } from "../errors/domain-errors.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
+import { runStatement } from "../storage/sql-statements.js";
 import type { CustomVariableRef } from "./rules/custom-fields.js";
 
 /** What a contact write needs to know about its workspace. */
@@ -14,8 +16,8 @@ export interface WriteWorkspace {
 /**
  * Loads the workspace a write targets, and the custom variables its `customFields` name, in one
  * round trip (this runs on every write). ForbiddenError when the caller may not reach it or it
- * does not exist. The reach rule is the one of `workspaceWhere`: a workspace key reaches its own
- * workspace, an account key every workspace of its account.
+ * does not exist. The SQL: prisma/sql/loadWriteWorkspace.sql, with the reach rule of
+ * src/access/workspace-access.ts.
  */
 export async function loadWriteWorkspace(
   prisma: PrismaClient,
@@ -23,17 +25,11 @@ export async function loadWriteWorkspace(
   workspaceId: string,
   customFieldNames: string[],
 ): Promise<WriteWorkspace> {
-  const [workspace] = await prisma.$queryRaw<
-    { id: string; default_timezone: string | null; variables: CustomVariableRef[] | null }[]
-  >`
-    SELECT w.id, w.default_timezone,
-           (SELECT json_agg(json_build_object('id', v.id, 'name', v.name))
-              FROM custom_variables v
-             WHERE v.workspace_id = w.id AND v.name = ANY(${customFieldNames}::text[])) AS variables
-      FROM workspaces w
-     WHERE w.id = ${workspaceId}::uuid
-       AND w.account_id = ${caller.accountId}::uuid
-       AND (${caller.workspaceId}::uuid IS NULL OR w.id = ${caller.workspaceId}::uuid)`;
+  const [workspace] = await runStatement<{
+    id: string;
+    default_timezone: string | null;
+    variables: CustomVariableRef[] | null;
+  }>(prisma, "loadWriteWorkspace", [...reachParams(caller), workspaceId, customFieldNames]);
   if (!workspace) throw new ForbiddenError();
   return {
     id: workspace.id,
