@@ -51,6 +51,16 @@ export function expectTypename<Value extends { __typename: string }, Typename ex
   return value as Extract<Value, { __typename: Typename }>;
 }
 
+/** The data of a response that must have succeeded: HTTP 200, no errors. */
+export async function expectData<Data>(
+  response: GraphQLResponse<Data> | Promise<GraphQLResponse<Data>>,
+): Promise<Data> {
+  const { status, errors, data } = await response;
+  expect(status).toBe(200);
+  expect(errors).toBeUndefined();
+  return data;
+}
+
 const printed = new WeakMap<DocumentNode, string>();
 function textOf(document: string | DocumentNode) {
   if (typeof document === "string") return document;
