@@ -1,51 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CREATE_CONTACT, startTestApp, type Tenant, type TestApp } from "./support/test-app.js";
+import { createContact, deleteContact } from "./support/contact-helpers.js";
+import {
+  ContactCustomFieldsDocument,
+  ContactsCustomFieldsDocument,
+  CreateContactDocument,
+  type CreateContactInput,
+  CreateCustomVariableDocument,
+  type CreateCustomVariableInput,
+  CustomVariablesDocument,
+  DeleteCustomVariableDocument,
+  RenameCustomVariableDocument,
+} from "./support/generated/graphql.js";
+import { expectData, expectTypename, startTestApp, type Tenant, type TestApp } from "./support/test-app.js";
 
 let app: TestApp;
 beforeAll(async () => {
   app = await startTestApp();
 });
 afterAll(() => app?.close());
-
-const CREATE_VARIABLE = /* GraphQL */ `
-  mutation CreateVariable($input: CreateCustomVariableInput!) {
-    createCustomVariable(input: $input) {
-      __typename
-      ... on CreateCustomVariableSuccess { customVariable { id workspaceId name createdAt } }
-      ... on ValidationError { message issues { path code } }
-      ... on CustomVariableConflictError { message existingCustomVariableId }
-      ... on ForbiddenError { message }
-    }
-  }
-`;
-
-const LIST_VARIABLES = /* GraphQL */ `
-  query Variables($workspaceId: ID) { customVariables(workspaceId: $workspaceId) { id workspaceId name } }
-`;
-
-const RENAME = /* GraphQL */ `
-  mutation Rename($id: ID!, $name: String!) {
-    renameCustomVariable(id: $id, name: $name) {
-      __typename
-      ... on RenameCustomVariableSuccess { customVariable { id workspaceId name createdAt } }
-      ... on ValidationError { message issues { path code } }
-      ... on CustomVariableConflictError { message existingCustomVariableId }
-      ... on NotFoundError { message }
-    }
-  }
-`;
-
-const DELETE = /* GraphQL */ `
-  mutation Delete($id: ID!) {
-    deleteCustomVariable(id: $id) {
-      __typename
-      ... on DeleteCustomVariableSuccess { deletedCustomVariableId }
-      ... on NotFoundError { message }
-    }
-  }
-`;
-
-const CONTACT = /* GraphQL */ `query Contact($id: ID!) { contact(id: $id) { id customFields { name value } } }`;
 
 const FORBIDDEN = { __typename: "ForbiddenError", message: "This API key may not access that workspace" };
 const NOT_FOUND = { __typename: "NotFoundError", message: "Custom variable not found" };
@@ -57,50 +29,44 @@ function freshTenant(): Promise<Tenant> {
   return app.makeTenant(`Variables ${tenantSequence}`);
 }
 
-async function createVariable(key: string, input: Record<string, unknown>) {
-  const response = await app.graphql(key, CREATE_VARIABLE, { input });
-  expect(response.status).toBe(200);
-  expect(response.body.errors).toBeUndefined();
-  return response.body.data?.createCustomVariable;
+async function createVariable(key: string, input: CreateCustomVariableInput) {
+  return (await expectData(app.graphql(key, CreateCustomVariableDocument, { input }))).createCustomVariable;
 }
 
 /** Creates a variable that must succeed; returns it. */
-async function defined(key: string, input: Record<string, unknown>) {
-  const result = await createVariable(key, input);
-  expect(result.__typename).toBe("CreateCustomVariableSuccess");
-  return result.customVariable as { id: string; workspaceId: string; name: string };
+async function defined(key: string, input: CreateCustomVariableInput) {
+  return expectTypename(await createVariable(key, input), "CreateCustomVariableSuccess").customVariable;
 }
 
 async function listVariables(key: string, workspaceId?: string) {
-  const response = await app.graphql(key, LIST_VARIABLES, { workspaceId });
-  expect(response.status).toBe(200);
-  expect(response.body.errors).toBeUndefined();
-  return response.body.data?.customVariables as { id: string; workspaceId: string; name: string }[];
+  return (await expectData(app.graphql(key, CustomVariablesDocument, { workspaceId }))).customVariables;
 }
 
 async function rename(key: string, id: string, name: string) {
-  const response = await app.graphql(key, RENAME, { id, name });
-  expect(response.status).toBe(200);
-  expect(response.body.errors).toBeUndefined();
-  return response.body.data?.renameCustomVariable;
+  return (await expectData(app.graphql(key, RenameCustomVariableDocument, { id, name }))).renameCustomVariable;
+}
+
+/** A rename that must succeed: the variable it returns. */
+async function renamed(key: string, id: string, name: string) {
+  return expectTypename(await rename(key, id, name), "RenameCustomVariableSuccess").customVariable;
 }
 
 async function remove(key: string, id: string) {
-  const response = await app.graphql(key, DELETE, { id });
-  expect(response.status).toBe(200);
-  expect(response.body.errors).toBeUndefined();
-  return response.body.data?.deleteCustomVariable;
+  return (await expectData(app.graphql(key, DeleteCustomVariableDocument, { id }))).deleteCustomVariable;
 }
 
-async function createContact(key: string, input: Record<string, unknown>) {
-  const response = await app.graphql(key, CREATE_CONTACT, { input });
-  return response.body.data?.createContact;
+/** A contact create that must succeed: the contact. */
+const created = (key: string, input: CreateContactInput) => createContact(app, input, key);
+
+/** The createContact result, whichever member of the union it is. */
+async function attemptContact(key: string, input: CreateContactInput) {
+  return (await app.graphql(key, CreateContactDocument, { input })).data.createContact;
 }
 
 async function customFieldsOf(key: string, contactId: string) {
-  const response = await app.graphql(key, CONTACT, { id: contactId });
-  expect(response.body.errors).toBeUndefined();
-  return response.body.data?.contact.customFields;
+  const response = await app.graphql(key, ContactCustomFieldsDocument, { id: contactId });
+  expect(response.errors).toBeUndefined();
+  return response.data.contact?.customFields;
 }
 
 const variableCount = () => app.db.prisma.customVariable.count();
@@ -120,9 +86,10 @@ describe("createCustomVariable", () => {
         createdAt: expect.any(String),
       },
     });
-    expect(result.customVariable.id).toMatch(/^[0-9a-f-]{36}$/);
-    expect(Date.parse(result.customVariable.createdAt)).not.toBeNaN();
-    expect(await storedName(result.customVariable.id)).toBe("Lead Source");
+    const { customVariable } = expectTypename(result, "CreateCustomVariableSuccess");
+    expect(customVariable.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(Date.parse(customVariable.createdAt)).not.toBeNaN();
+    expect(await storedName(customVariable.id)).toBe("Lead Source");
   });
 
   it("a workspace key may name its own workspace", async () => {
@@ -134,8 +101,8 @@ describe("createCustomVariable", () => {
   it("its name is a customFields key at once", async () => {
     const t = await freshTenant();
     await defined(t.workspaceKey, { name: "Fresh Field" });
-    const result = await createContact(t.workspaceKey, { customFields: { "Fresh Field": 7 } });
-    expect(result.contact.customFields).toEqual([{ name: "Fresh Field", value: "7" }]);
+    const result = await created(t.workspaceKey, { customFields: { "Fresh Field": 7 } });
+    expect(result.customFields).toEqual([{ name: "Fresh Field", value: "7" }]);
   });
 
   it("an account key defines it in the workspace it names", async () => {
@@ -223,7 +190,7 @@ describe("createCustomVariable", () => {
       });
     }
     const viaAccount = await createVariable(t.accountKey, { workspaceId: t.workspaceId, name: "Tier" });
-    expect(viaAccount.existingCustomVariableId).toBe(first.id);
+    expect(expectTypename(viaAccount, "CustomVariableConflictError").existingCustomVariableId).toBe(first.id);
     expect(await variableCount()).toBe(before);
   });
 
@@ -234,7 +201,7 @@ describe("createCustomVariable", () => {
     );
     const winners = results.filter((result) => result.__typename === "CreateCustomVariableSuccess");
     expect(winners).toHaveLength(1);
-    const winnerId = winners[0].customVariable.id;
+    const winnerId = expectTypename(winners[0], "CreateCustomVariableSuccess").customVariable.id;
     for (const result of results.filter((r) => r !== winners[0])) {
       expect(result).toEqual({
         __typename: "CustomVariableConflictError",
@@ -251,8 +218,8 @@ describe("createCustomVariable", () => {
     const lower = await defined(t.workspaceKey, { name: "score" });
     const elsewhere = await defined(t.otherWorkspaceKey, { name: "Score" });
     expect(new Set([upper.id, lower.id, elsewhere.id]).size).toBe(3);
-    const contact = await createContact(t.workspaceKey, { customFields: { Score: 1, score: 2 } });
-    expect(contact.contact.customFields).toEqual([
+    const contact = await created(t.workspaceKey, { customFields: { Score: 1, score: 2 } });
+    expect(contact.customFields).toEqual([
       { name: "Score", value: "1" },
       { name: "score", value: "2" },
     ]);
@@ -317,10 +284,10 @@ describe("renameCustomVariable", () => {
     const t = await freshTenant();
     const variable = await defined(t.workspaceKey, { name: "Lead Source" });
     await defined(t.workspaceKey, { name: "Budget" });
-    const contact = await createContact(t.workspaceKey, { customFields: { "Lead Source": "Webinar", Budget: 10 } });
+    const contact = await created(t.workspaceKey, { customFields: { "Lead Source": "Webinar", Budget: 10 } });
     const before = await app.db.prisma.contactCustomValue.findMany({
       orderBy: { value: "asc" },
-      where: { contactId: contact.contact.id },
+      where: { contactId: contact.id },
     });
 
     const result = await rename(t.workspaceKey, variable.id, "  Channel  ");
@@ -331,22 +298,19 @@ describe("renameCustomVariable", () => {
     expect(
       await app.db.prisma.contactCustomValue.findMany({
         orderBy: { value: "asc" },
-        where: { contactId: contact.contact.id },
+        where: { contactId: contact.id },
       }),
     ).toEqual(before);
 
-    expect(await customFieldsOf(t.workspaceKey, contact.contact.id)).toEqual([
+    expect(await customFieldsOf(t.workspaceKey, contact.id)).toEqual([
       { name: "Budget", value: "10" },
       { name: "Channel", value: "Webinar" },
     ]);
-    const listed = await app.graphql(
-      t.workspaceKey,
-      `{ contacts { edges { node { id customFields { name value } } } } }`,
-    );
-    expect(listed.body.data?.contacts.edges).toEqual([
+    const listed = await expectData(app.graphql(t.workspaceKey, ContactsCustomFieldsDocument));
+    expect(listed.contacts.edges).toEqual([
       {
         node: {
-          id: contact.contact.id,
+          id: contact.id,
           customFields: [
             { name: "Budget", value: "10" },
             { name: "Channel", value: "Webinar" },
@@ -355,9 +319,9 @@ describe("renameCustomVariable", () => {
       },
     ]);
 
-    const withNewName = await createContact(t.workspaceKey, { customFields: { Channel: "Ads" } });
-    expect(withNewName.contact.customFields).toEqual([{ name: "Channel", value: "Ads" }]);
-    const withOldName = await createContact(t.workspaceKey, { customFields: { "Lead Source": "Ads" } });
+    const withNewName = await created(t.workspaceKey, { customFields: { Channel: "Ads" } });
+    expect(withNewName.customFields).toEqual([{ name: "Channel", value: "Ads" }]);
+    const withOldName = await attemptContact(t.workspaceKey, { customFields: { "Lead Source": "Ads" } });
     expect(withOldName).toMatchObject({
       __typename: "ValidationError",
       issues: [{ path: ["customFields", "Lead Source"], code: "UNKNOWN_CUSTOM_FIELD" }],
@@ -368,7 +332,7 @@ describe("renameCustomVariable", () => {
   it("an account key renames a variable of any of its workspaces", async () => {
     const t = await freshTenant();
     const variable = await defined(t.otherWorkspaceKey, { name: "Old" });
-    expect((await rename(t.accountKey, variable.id.toUpperCase(), "New")).customVariable).toMatchObject({
+    expect(await renamed(t.accountKey, variable.id.toUpperCase(), "New")).toMatchObject({
       id: variable.id,
       name: "New",
     });
@@ -377,11 +341,11 @@ describe("renameCustomVariable", () => {
   it("may change only the case, or keep the same name", async () => {
     const t = await freshTenant();
     const variable = await defined(t.workspaceKey, { name: "Score" });
-    expect((await rename(t.workspaceKey, variable.id, "SCORE")).customVariable.name).toBe("SCORE");
-    expect((await rename(t.workspaceKey, variable.id, "SCORE")).customVariable.name).toBe("SCORE");
+    expect((await renamed(t.workspaceKey, variable.id, "SCORE")).name).toBe("SCORE");
+    expect((await renamed(t.workspaceKey, variable.id, "SCORE")).name).toBe("SCORE");
     // Another variable may take a name that differs only in case.
     const other = await defined(t.workspaceKey, { name: "Other" });
-    expect((await rename(t.workspaceKey, other.id, "score")).customVariable.name).toBe("score");
+    expect((await renamed(t.workspaceKey, other.id, "score")).name).toBe("score");
     expect(names(await listVariables(t.workspaceKey))).toEqual(["SCORE", "score"]);
   });
 
@@ -437,13 +401,10 @@ describe("deleteCustomVariable", () => {
     const t = await freshTenant();
     const doomed = await defined(t.workspaceKey, { name: "Doomed" });
     const kept = await defined(t.workspaceKey, { name: "Kept" });
-    const first = await createContact(t.workspaceKey, { customFields: { Doomed: "a", Kept: "b" } });
-    const second = await createContact(t.workspaceKey, { customFields: { Doomed: 1 } });
-    const softDeleted = await createContact(t.workspaceKey, { customFields: { Doomed: "old" } });
-    const deleted = await app.graphql(t.workspaceKey, `mutation($id: ID!) { deleteContact(id: $id) { __typename } }`, {
-      id: softDeleted.contact.id,
-    });
-    expect(deleted.body.data?.deleteContact.__typename).toBe("DeleteContactSuccess");
+    const first = await created(t.workspaceKey, { customFields: { Doomed: "a", Kept: "b" } });
+    const second = await created(t.workspaceKey, { customFields: { Doomed: 1 } });
+    const softDeleted = await created(t.workspaceKey, { customFields: { Doomed: "old" } });
+    await deleteContact(app, softDeleted.id, t.workspaceKey);
     expect(await app.db.prisma.contactCustomValue.count({ where: { customVariableId: doomed.id } })).toBe(3);
 
     expect(await remove(t.workspaceKey, doomed.id)).toEqual({
@@ -454,17 +415,17 @@ describe("deleteCustomVariable", () => {
     expect(await app.db.prisma.contactCustomValue.count({ where: { customVariableId: doomed.id } })).toBe(0);
     expect(await app.db.prisma.contactCustomValue.count({ where: { customVariableId: kept.id } })).toBe(1);
 
-    expect(await customFieldsOf(t.workspaceKey, first.contact.id)).toEqual([{ name: "Kept", value: "b" }]);
-    expect(await customFieldsOf(t.workspaceKey, second.contact.id)).toEqual([]);
+    expect(await customFieldsOf(t.workspaceKey, first.id)).toEqual([{ name: "Kept", value: "b" }]);
+    expect(await customFieldsOf(t.workspaceKey, second.id)).toEqual([]);
     expect(names(await listVariables(t.workspaceKey))).toEqual(["Kept"]);
-    expect(await createContact(t.workspaceKey, { customFields: { Doomed: "x" } })).toMatchObject({
+    expect(await attemptContact(t.workspaceKey, { customFields: { Doomed: "x" } })).toMatchObject({
       __typename: "ValidationError",
       issues: [{ path: ["customFields", "Doomed"], code: "UNKNOWN_CUSTOM_FIELD" }],
     });
 
     // Defining the name again starts empty: no old value comes back.
     await defined(t.workspaceKey, { name: "Doomed" });
-    expect(await customFieldsOf(t.workspaceKey, first.contact.id)).toEqual([{ name: "Kept", value: "b" }]);
+    expect(await customFieldsOf(t.workspaceKey, first.id)).toEqual([{ name: "Kept", value: "b" }]);
     expect(await remove(t.workspaceKey, doomed.id)).toEqual(NOT_FOUND);
   });
 
@@ -478,7 +439,7 @@ describe("deleteCustomVariable", () => {
   it("is NotFound for another tenant's variable, another workspace's with a workspace key, an unknown or malformed id", async () => {
     const t = await freshTenant();
     const variable = await defined(t.workspaceKey, { name: "Guarded" });
-    const contact = await createContact(t.workspaceKey, { customFields: { Guarded: "value" } });
+    const contact = await created(t.workspaceKey, { customFields: { Guarded: "value" } });
     const cases: [string, string][] = [
       [app.stranger.accountKey, variable.id],
       [app.stranger.workspaceKey, variable.id],
@@ -488,7 +449,7 @@ describe("deleteCustomVariable", () => {
     ];
     for (const [key, id] of cases) expect(await remove(key, id)).toEqual(NOT_FOUND);
     expect(await storedName(variable.id)).toBe("Guarded");
-    expect(await customFieldsOf(t.workspaceKey, contact.contact.id)).toEqual([{ name: "Guarded", value: "value" }]);
+    expect(await customFieldsOf(t.workspaceKey, contact.id)).toEqual([{ name: "Guarded", value: "value" }]);
   });
 });
 

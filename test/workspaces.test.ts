@@ -1,27 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWorkspace } from "../src/access/accounts.js";
-import { CREATE_CONTACT, startTestApp, type Tenant, type TestApp } from "./support/test-app.js";
+import { createContact as createContactIn, deleteContact } from "./support/contact-helpers.js";
+import {
+  type CreateContactInput,
+  TagsDocument,
+  UpdateWorkspaceDocument,
+  type UpdateWorkspaceInput,
+  WorkspaceDocument,
+  WorkspacesDocument,
+} from "./support/generated/graphql.js";
+import { expectData, expectTypename, startTestApp, type Tenant, type TestApp } from "./support/test-app.js";
 
 let app: TestApp;
 beforeAll(async () => {
   app = await startTestApp();
 });
 afterAll(() => app?.close());
-
-const WORKSPACE_FIELDS = "id accountId name defaultTimezone createdAt updatedAt";
-const WORKSPACE = `query Workspace($id: ID) { workspace(id: $id) { ${WORKSPACE_FIELDS} } }`;
-const WORKSPACES = `query Workspaces { workspaces { ${WORKSPACE_FIELDS} } }`;
-const TAGS = `query Tags($workspaceId: ID) { tags(workspaceId: $workspaceId) { id workspaceId name } }`;
-const UPDATE = /* GraphQL */ `
-  mutation Update($id: ID!, $input: UpdateWorkspaceInput!) {
-    updateWorkspace(id: $id, input: $input) {
-      __typename
-      ... on UpdateWorkspaceSuccess { workspace { ${WORKSPACE_FIELDS} } }
-      ... on ValidationError { message issues { path code } }
-      ... on ForbiddenError { message }
-    }
-  }
-`;
 
 const FORBIDDEN = { __typename: "ForbiddenError", message: "This API key may not access that workspace" };
 const UNKNOWN_ID = "5d2e6f70-0000-4000-8000-000000000000";
@@ -32,26 +26,19 @@ function freshTenant(): Promise<Tenant> {
   return app.makeTenant(`Team ${tenantSequence}`);
 }
 
-async function query(key: string, document: string, variables: Record<string, unknown> = {}) {
-  const response = await app.graphql(key, document, variables);
-  expect(response.status).toBe(200);
-  expect(response.body.errors).toBeUndefined();
-  return response.body.data as Record<string, any>;
-}
-
-const workspace = async (key: string, id?: string | null) => (await query(key, WORKSPACE, { id })).workspace;
-const workspaces = async (key: string) => (await query(key, WORKSPACES)).workspaces as { id: string; name: string }[];
+const workspace = async (key: string, id?: string | null) =>
+  (await expectData(app.graphql(key, WorkspaceDocument, { id }))).workspace;
+const workspaces = async (key: string) => (await expectData(app.graphql(key, WorkspacesDocument))).workspaces;
 const tags = async (key: string, workspaceId?: string) =>
-  (await query(key, TAGS, { workspaceId })).tags as { id: string; workspaceId: string; name: string }[];
-const update = async (key: string, id: string, input: Record<string, unknown>) =>
-  (await query(key, UPDATE, { id, input })).updateWorkspace;
+  (await expectData(app.graphql(key, TagsDocument, { workspaceId }))).tags;
+/** The updateWorkspace result, whichever member of the union it is. */
+const update = async (key: string, id: string, input: UpdateWorkspaceInput) =>
+  (await expectData(app.graphql(key, UpdateWorkspaceDocument, { id, input }))).updateWorkspace;
+/** An update that must succeed: the workspace it returns. */
+const updated = async (key: string, id: string, input: UpdateWorkspaceInput) =>
+  expectTypename(await update(key, id, input), "UpdateWorkspaceSuccess").workspace;
 
-async function createContact(key: string, input: Record<string, unknown>) {
-  const response = await app.graphql(key, CREATE_CONTACT, { input });
-  const result = response.body.data?.createContact;
-  expect(result?.__typename).toBe("CreateContactSuccess");
-  return result.contact;
-}
+const createContact = (key: string, input: CreateContactInput) => createContactIn(app, input, key);
 
 const stored = (id: string) =>
   app.db.prisma.workspace.findUniqueOrThrow({
@@ -121,7 +108,7 @@ describe("workspaces", () => {
       `Team ${tenantSequence} other`,
       "zeta",
     ]);
-    expect(listed.every((w: Record<string, unknown>) => w.accountId === t.accountId)).toBe(true);
+    expect(listed.every((w) => w.accountId === t.accountId)).toBe(true);
     expect(listed.map((w) => w.id)).toContain(t.workspaceId);
     expect(listed.map((w) => w.id)).toContain(t.otherWorkspaceId);
   });
@@ -160,22 +147,25 @@ describe("updateWorkspace", () => {
         updatedAt: expect.any(String),
       },
     });
-    expect(Date.parse(result.workspace.updatedAt)).toBeGreaterThan(before.updatedAt.getTime());
-    expect(await workspace(t.workspaceKey)).toEqual(result.workspace);
+    const { workspace: renamed } = expectTypename(result, "UpdateWorkspaceSuccess");
+    expect(Date.parse(renamed.updatedAt)).toBeGreaterThan(before.updatedAt.getTime());
+    expect(await workspace(t.workspaceKey)).toEqual(renamed);
     expect(await stored(t.workspaceId)).toMatchObject({ name: "Sales EMEA", defaultTimezone: "Asia/Tokyo" });
   });
 
   it("an account key updates any workspace of its account, named by id in any case", async () => {
     const t = await freshTenant();
-    const result = await update(t.accountKey, t.otherWorkspaceId.toUpperCase(), { name: "Renamed" });
-    expect(result.workspace).toMatchObject({ id: t.otherWorkspaceId, name: "Renamed" });
+    expect(await updated(t.accountKey, t.otherWorkspaceId.toUpperCase(), { name: "Renamed" })).toMatchObject({
+      id: t.otherWorkspaceId,
+      name: "Renamed",
+    });
     expect((await stored(t.otherWorkspaceId)).name).toBe("Renamed");
   });
 
   it("sets a default timezone that new contacts without a derivable one get, and null clears it", async () => {
     const t = await freshTenant();
-    const set = await update(t.workspaceKey, t.workspaceId, { defaultTimezone: "Europe/Berlin" });
-    expect(set.workspace).toMatchObject({ defaultTimezone: "Europe/Berlin", name: `Team ${tenantSequence} main` });
+    const set = await updated(t.workspaceKey, t.workspaceId, { defaultTimezone: "Europe/Berlin" });
+    expect(set).toMatchObject({ defaultTimezone: "Europe/Berlin", name: `Team ${tenantSequence} main` });
     expect((await createContact(t.workspaceKey, {})).timezone).toBe("Europe/Berlin");
     expect((await createContact(t.workspaceKey, { phone: "+18005550101" })).timezone).toBe("Europe/Berlin");
     expect((await createContact(t.workspaceKey, { phone: "+12125550101" })).timezone).toBe("America/New_York");
@@ -183,23 +173,23 @@ describe("updateWorkspace", () => {
     // The other workspace of the account keeps having no default.
     expect((await createContact(t.otherWorkspaceKey, {})).timezone).toBeNull();
 
-    const cleared = await update(t.workspaceKey, t.workspaceId, { defaultTimezone: null });
-    expect(cleared.workspace.defaultTimezone).toBeNull();
+    const cleared = await updated(t.workspaceKey, t.workspaceId, { defaultTimezone: null });
+    expect(cleared.defaultTimezone).toBeNull();
     expect((await stored(t.workspaceId)).defaultTimezone).toBeNull();
     expect((await createContact(t.workspaceKey, {})).timezone).toBeNull();
   });
 
   it("sets name and default timezone together", async () => {
     const t = await freshTenant();
-    const result = await update(t.workspaceKey, t.workspaceId, { name: "Both", defaultTimezone: "US/Eastern" });
-    expect(result.workspace).toMatchObject({ name: "Both", defaultTimezone: "US/Eastern" });
+    const result = await updated(t.workspaceKey, t.workspaceId, { name: "Both", defaultTimezone: "US/Eastern" });
+    expect(result).toMatchObject({ name: "Both", defaultTimezone: "US/Eastern" });
   });
 
   it("reports every broken rule and changes nothing", async () => {
     const t = await freshTenant();
     await update(t.workspaceKey, t.workspaceId, { defaultTimezone: "Asia/Tokyo" });
     const before = await stored(t.workspaceId);
-    const cases: [string, Record<string, unknown>, { path: string[]; code: string }[]][] = [
+    const cases: [string, UpdateWorkspaceInput, { path: string[]; code: string }[]][] = [
       [t.workspaceId, { defaultTimezone: "Mars/Olympus" }, [{ path: ["defaultTimezone"], code: "INVALID_TIMEZONE" }]],
       [
         t.workspaceId,
@@ -231,7 +221,7 @@ describe("updateWorkspace", () => {
       });
     }
     expect(await stored(t.workspaceId)).toEqual(before);
-    expect((await update(t.workspaceKey, t.workspaceId, { name: "n".repeat(255) })).workspace.name).toHaveLength(255);
+    expect((await updated(t.workspaceKey, t.workspaceId, { name: "n".repeat(255) })).name).toHaveLength(255);
   });
 
   it("is forbidden, worded the same, for another tenant's workspace, another workspace of a workspace key, or an unknown one, and changes nothing", async () => {
@@ -305,9 +295,7 @@ describe("tags(workspaceId)", () => {
   it("lists tags whose contacts were deleted too: tags are never removed by a delete", async () => {
     const u = await freshTenant();
     const contact = await createContact(u.workspaceKey, { tags: ["lonely"] });
-    await app.graphql(u.workspaceKey, `mutation($id: ID!) { deleteContact(id: $id) { __typename } }`, {
-      id: contact.id,
-    });
+    await deleteContact(app, contact.id, u.workspaceKey);
     expect(named(await tags(u.workspaceKey))).toEqual(["lonely"]);
   });
 

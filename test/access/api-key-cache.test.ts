@@ -1,7 +1,9 @@
+import { print } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { revokeApiKey } from "../../src/access/accounts.js";
 import { authenticate, createAuthenticator, MAX_AUTHORIZATION_LENGTH } from "../../src/access/api-keys.js";
-import { defaultAppConfig, startTestApp, type TestApp } from "../support/test-app.js";
+import { WorkspaceIdDocument, type WorkspaceIdQuery } from "../support/generated/graphql.js";
+import { defaultAppConfig, type GraphQLResponse, startTestApp, type TestApp } from "../support/test-app.js";
 
 let app: TestApp;
 beforeAll(async () => {
@@ -10,7 +12,8 @@ beforeAll(async () => {
 });
 afterAll(() => app?.close());
 
-const WORKSPACE = "{ workspace { id } }";
+// Sent with raw headers (the spellings of Authorization are the subject), so not through app.graphql.
+const WORKSPACE = print(WorkspaceIdDocument);
 
 /** The API-key lookups the database has seen so far. */
 const keyLookups = () => app.db.queryLog?.filter((sql) => sql.includes("api_keys")).length ?? 0;
@@ -21,7 +24,7 @@ async function post(authorization: string) {
     headers: { "content-type": "application/json", authorization },
     body: JSON.stringify({ query: WORKSPACE }),
   });
-  return { status: response.status, body: (await response.json()) as Record<string, any> };
+  return { status: response.status, body: (await response.json()) as GraphQLResponse<WorkspaceIdQuery>["body"] };
 }
 
 /**

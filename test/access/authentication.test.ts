@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { revokeApiKey } from "../../src/access/accounts.js";
-import { CREATE_CONTACT, countRows, defaultAppConfig, startTestApp, type TestApp } from "../support/test-app.js";
+import { ContactDocument, CreateContactDocument, WorkspacesDocument } from "../support/generated/graphql.js";
+import {
+  countRows,
+  defaultAppConfig,
+  expectTypename,
+  type GraphQLResponse,
+  startTestApp,
+  type TestApp,
+} from "../support/test-app.js";
 
 let app: TestApp;
 beforeAll(async () => {
@@ -8,9 +16,7 @@ beforeAll(async () => {
 });
 afterAll(() => app?.close());
 
-const CONTACT = `query($id: ID!) { contact(id: $id) { id } }`;
-
-function expectUnauthenticated(response: Awaited<ReturnType<TestApp["graphql"]>>) {
+function expectUnauthenticated(response: GraphQLResponse<unknown>) {
   expect(response.status).toBe(401);
   expect(response.headers.get("www-authenticate")).toBe("Bearer");
   expect(response.body).toEqual({ errors: [{ message: "Unauthenticated", extensions: { code: "UNAUTHENTICATED" } }] });
@@ -24,8 +30,8 @@ describe("API keys", () => {
     ["a key with too few random characters", "sk_live_abc"],
   ])("refuses %s with 401 UNAUTHENTICATED and nothing else, on reads and writes", async (_label, key) => {
     const before = await countRows(app);
-    expectUnauthenticated(await app.graphql(key, CONTACT, { id: "00000000-0000-0000-0000-000000000000" }));
-    expectUnauthenticated(await app.graphql(key, CREATE_CONTACT, { input: { email: "nobody@example.com" } }));
+    expectUnauthenticated(await app.graphql(key, ContactDocument, { id: "00000000-0000-0000-0000-000000000000" }));
+    expectUnauthenticated(await app.graphql(key, CreateContactDocument, { input: { email: "nobody@example.com" } }));
     expect(await countRows(app)).toEqual(before);
   });
 
@@ -43,12 +49,14 @@ describe("API keys", () => {
     const cached = await startTestApp({ app: { config: { ...defaultAppConfig, apiKeyCacheTtlMs: ttl } } });
     try {
       const key = await cached.createApiKey({ workspaceId: cached.tenant.workspaceId });
-      const ok = await cached.graphql(key.apiKey, CREATE_CONTACT, { input: { email: "before-revoke@example.com" } });
-      expect(ok.body.data?.createContact.__typename).toBe("CreateContactSuccess");
+      const ok = await cached.graphql(key.apiKey, CreateContactDocument, {
+        input: { email: "before-revoke@example.com" },
+      });
+      expectTypename(ok.data.createContact, "CreateContactSuccess");
       await revokeApiKey(cached.db.prisma, key.apiKeyId);
       await new Promise((resolve) => setTimeout(resolve, ttl + 100));
       expectUnauthenticated(
-        await cached.graphql(key.apiKey, CREATE_CONTACT, { input: { email: "after@example.com" } }),
+        await cached.graphql(key.apiKey, CreateContactDocument, { input: { email: "after@example.com" } }),
       );
     } finally {
       await cached.close();
@@ -59,9 +67,9 @@ describe("API keys", () => {
     const uncached = await startTestApp({ app: { config: { ...defaultAppConfig, apiKeyCacheTtlMs: 0 } } });
     try {
       const key = await uncached.createApiKey({ workspaceId: uncached.tenant.workspaceId });
-      expect((await uncached.graphql(key.apiKey, `{ workspaces { id } }`)).status).toBe(200);
+      expect((await uncached.graphql(key.apiKey, WorkspacesDocument)).status).toBe(200);
       await revokeApiKey(uncached.db.prisma, key.apiKeyId);
-      expectUnauthenticated(await uncached.graphql(key.apiKey, `{ workspaces { id } }`));
+      expectUnauthenticated(await uncached.graphql(key.apiKey, WorkspacesDocument));
     } finally {
       await uncached.close();
     }
@@ -69,7 +77,7 @@ describe("API keys", () => {
 
   it("serves a brand-new key at once, even after it was tried before it existed", async () => {
     const key = await app.createApiKey({ workspaceId: app.tenant.workspaceId });
-    expect((await app.graphql(key.apiKey, `{ workspaces { id } }`)).status).toBe(200);
+    expect((await app.graphql(key.apiKey, WorkspacesDocument)).status).toBe(200);
   });
 
   it("refuses a query that hides a data field in a fragment", async () => {
@@ -102,10 +110,10 @@ describe("masked errors", () => {
     const broken = await startTestApp();
     try {
       await broken.db.prisma.$executeRawUnsafe("DROP TABLE contact_custom_values");
-      const response = await broken.graphql(broken.tenant.workspaceKey, CREATE_CONTACT, {
+      const response = await broken.graphql(broken.tenant.workspaceKey, CreateContactDocument, {
         input: { email: "masked@example.com" },
       });
-      expect(response.body.errors).toEqual([
+      expect(response.errors).toEqual([
         {
           message: "Unexpected error.",
           locations: expect.any(Array),

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CREATE_CONTACT, countRows, startTestApp, type TestApp } from "../support/test-app.js";
+import { CreateContactDocument, type CreateContactInput } from "../support/generated/graphql.js";
+import { countRows, expectTypename, startTestApp, type TestApp } from "../support/test-app.js";
 
 let app: TestApp;
 beforeAll(async () => {
@@ -7,48 +8,61 @@ beforeAll(async () => {
 });
 afterAll(() => app?.close());
 
-async function create(key: string, input: Record<string, unknown>) {
-  const response = await app.graphql(key, CREATE_CONTACT, { input });
+/** The createContact result, whichever member of the union it is. */
+async function create(key: string, input: CreateContactInput) {
+  const response = await app.graphql(key, CreateContactDocument, { input });
   expect(response.status).toBe(200);
-  return response.body.data?.createContact;
+  return response.data.createContact;
+}
+
+/** The workspace a create that must succeed wrote to. */
+async function createdIn(key: string, input: CreateContactInput) {
+  return expectTypename(await create(key, input), "CreateContactSuccess").contact.workspaceId;
 }
 
 const FORBIDDEN = { __typename: "ForbiddenError", message: "This API key may not access that workspace" };
 
 describe("which workspace a create writes to", () => {
   it("a workspace key writes to its own workspace when workspaceId is left out", async () => {
-    const result = await create(app.tenant.workspaceKey, { email: "ws-default@example.com" });
-    expect(result.contact.workspaceId).toBe(app.tenant.workspaceId);
+    expect(await createdIn(app.tenant.workspaceKey, { email: "ws-default@example.com" })).toBe(app.tenant.workspaceId);
   });
 
   it("a workspace key may name its own workspace", async () => {
-    const result = await create(app.tenant.workspaceKey, {
+    const workspaceId = await createdIn(app.tenant.workspaceKey, {
       workspaceId: app.tenant.workspaceId.toUpperCase(),
       email: "ws-named@example.com",
     });
-    expect(result.contact.workspaceId).toBe(app.tenant.workspaceId);
+    expect(workspaceId).toBe(app.tenant.workspaceId);
   });
 
   it("an account key writes to the workspace it names, any of its account's", async () => {
-    const main = await create(app.tenant.accountKey, { workspaceId: app.tenant.workspaceId, email: "a1@example.com" });
-    const other = await create(app.tenant.accountKey, {
+    const main = await createdIn(app.tenant.accountKey, {
+      workspaceId: app.tenant.workspaceId,
+      email: "a1@example.com",
+    });
+    const other = await createdIn(app.tenant.accountKey, {
       workspaceId: app.tenant.otherWorkspaceId,
       email: "a1@example.com",
     });
-    expect(main.contact.workspaceId).toBe(app.tenant.workspaceId);
-    expect(other.contact.workspaceId).toBe(app.tenant.otherWorkspaceId);
+    expect(main).toBe(app.tenant.workspaceId);
+    expect(other).toBe(app.tenant.otherWorkspaceId);
   });
 
   it("an account key that names no workspace gets a validation issue on workspaceId", async () => {
-    const result = await create(app.tenant.accountKey, { email: "nowhere@example.com" });
-    expect(result.__typename).toBe("ValidationError");
+    const result = expectTypename(
+      await create(app.tenant.accountKey, { email: "nowhere@example.com" }),
+      "ValidationError",
+    );
     expect(result.issues).toEqual([{ path: ["workspaceId"], code: "REQUIRED", message: expect.any(String) }]);
   });
 
   it("a workspaceId that is not a UUID is a validation issue, reported with the other issues", async () => {
-    const result = await create(app.tenant.accountKey, { workspaceId: "main", email: "bad" });
-    expect(result.issues.map((issue: { path: string[] }) => issue.path)).toEqual([["workspaceId"], ["email"]]);
-    expect(result.issues[0].code).toBe("INVALID_ID");
+    const result = expectTypename(
+      await create(app.tenant.accountKey, { workspaceId: "main", email: "bad" }),
+      "ValidationError",
+    );
+    expect(result.issues.map((issue) => issue.path)).toEqual([["workspaceId"], ["email"]]);
+    expect(result.issues[0]?.code).toBe("INVALID_ID");
   });
 
   it("is forbidden, worded the same, for another account's workspace, another workspace of a workspace key, or none", async () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CREATE_CONTACT, startTestApp, type TestApp } from "../support/test-app.js";
+import { CreateContactDocument, type CreateContactInput } from "../support/generated/graphql.js";
+import { expectTypename, startTestApp, type TestApp } from "../support/test-app.js";
 
 // Meaningful on PostgreSQL, where these requests really overlap; PGlite serializes them, and the
 // same assertions must hold there too.
@@ -11,13 +12,13 @@ afterAll(() => app?.close());
 
 const CONCURRENT_REQUESTS = 24;
 
-function createAll(inputs: Record<string, unknown>[]) {
+function createAll(inputs: CreateContactInput[]) {
   return Promise.all(
     inputs.map(async (input) => {
-      const response = await app.graphql(app.tenant.workspaceKey, CREATE_CONTACT, { input });
+      const response = await app.graphql(app.tenant.workspaceKey, CreateContactDocument, { input });
       expect(response.status).toBe(200);
-      expect(response.body.errors).toBeUndefined();
-      return response.body.data?.createContact;
+      expect(response.errors).toBeUndefined();
+      return response.data.createContact;
     }),
   );
 }
@@ -29,7 +30,7 @@ describe("simultaneous creates", () => {
     );
     const winners = results.filter((result) => result.__typename === "CreateContactSuccess");
     expect(winners).toHaveLength(1);
-    const winnerId = winners[0].contact.id;
+    const winnerId = expectTypename(winners[0], "CreateContactSuccess").contact.id;
     for (const loser of results.filter((result) => result.__typename !== "CreateContactSuccess")) {
       expect(loser).toMatchObject({
         __typename: "ConflictError",
@@ -55,7 +56,8 @@ describe("simultaneous creates", () => {
       })),
     );
     expect(results.every((result) => result.__typename === "CreateContactSuccess")).toBe(true);
-    const tagIds = new Set(results.map((result) => result.contact.tags[0].id));
+    const tagIds = new Set(results.map((result) => expectTypename(result, "CreateContactSuccess").contact.tags[0]?.id));
+    expect(tagIds.has(undefined)).toBe(false);
     expect(tagIds.size).toBe(1);
     expect(await app.db.prisma.tag.count({ where: { name: { in: ["fresh-a", "fresh-b"] } } })).toBe(2);
     expect(await app.db.prisma.contactTag.count({ where: { tag: { name: "fresh-a" } } })).toBe(CONCURRENT_REQUESTS);

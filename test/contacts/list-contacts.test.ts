@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CREATE_CONTACT, defaultAppConfig, startTestApp, type Tenant, type TestApp } from "../support/test-app.js";
+import { createContact, deleteContact } from "../support/contact-helpers.js";
+import {
+  type ContactFilter,
+  ContactsDocument,
+  type ContactsQuery,
+  type ContactsQueryVariables,
+  type CreateContactInput,
+} from "../support/generated/graphql.js";
+import { defaultAppConfig, startTestApp, type Tenant, type TestApp } from "../support/test-app.js";
 
 let app: TestApp;
 beforeAll(async () => {
@@ -7,24 +15,7 @@ beforeAll(async () => {
 });
 afterAll(() => app?.close());
 
-const LIST = /* GraphQL */ `
-  query List($workspaceId: ID, $first: Int, $after: String, $filter: ContactFilter) {
-    contacts(workspaceId: $workspaceId, first: $first, after: $after, filter: $filter) {
-      totalCount
-      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
-      edges {
-        cursor
-        node { id workspaceId firstName lastName email phone createdAt tags { name } customFields { name value } }
-      }
-    }
-  }
-`;
-
-interface Page {
-  totalCount: number;
-  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
-  edges: { cursor: string; node: Record<string, any> }[];
-}
+type Page = ContactsQuery["contacts"];
 
 const UNKNOWN_WORKSPACE = "3f1c1d7e-0000-4000-8000-000000000000";
 const EMPTY_PAGE: Page = {
@@ -40,21 +31,16 @@ function freshTenant(): Promise<Tenant> {
   return app.makeTenant(`Lister ${tenantSequence}`);
 }
 
-async function list(key: string, args: Record<string, unknown> = {}): Promise<Page> {
-  const response = await app.graphql(key, LIST, args);
+async function list(key: string, args: ContactsQueryVariables = {}): Promise<Page> {
+  const response = await app.graphql(key, ContactsDocument, args);
   expect(response.status).toBe(200);
-  expect(response.body.errors).toBeUndefined();
-  return response.body.data?.contacts;
+  expect(response.errors).toBeUndefined();
+  return response.data.contacts;
 }
 
 const ids = (page: Page) => page.edges.map((edge) => edge.node.id);
 
-async function create(key: string, input: Record<string, unknown>) {
-  const response = await app.graphql(key, CREATE_CONTACT, { input });
-  const result = response.body.data?.createContact;
-  expect(result?.__typename).toBe("CreateContactSuccess");
-  return result.contact as { id: string; createdAt: string };
-}
+const create = (key: string, input: CreateContactInput) => createContact(app, input, key);
 
 async function setCreatedAt(contactIds: string[], at: Date) {
   for (const id of contactIds) {
@@ -81,7 +67,7 @@ async function bulkCreate(workspaceId: string, count: number, prefix: string): P
 }
 
 /** Follows endCursor from the first page to the last, checking each page's pageInfo on the way. */
-async function collectAll(key: string, args: Record<string, unknown>, pageSize: number, expectedTotal: number) {
+async function collectAll(key: string, args: ContactsQueryVariables, pageSize: number, expectedTotal: number) {
   const collected: string[] = [];
   let after: string | null = null;
   for (let pages = 0; pages < 1000; pages += 1) {
@@ -265,14 +251,14 @@ describe("contacts: pagination", () => {
       Buffer.from(JSON.stringify(["-004714-01-01T00:00:00.000Z", UNKNOWN_WORKSPACE])).toString("base64url"),
     ],
   ])("refuses an after that is %s with BAD_USER_INPUT / INVALID_CURSOR", async (_label, after) => {
-    const response = await app.graphql(app.tenant.workspaceKey, LIST, { after });
+    const response = await app.graphql(app.tenant.workspaceKey, ContactsDocument, { after });
     expect(response.status).toBe(200);
     expect(response.body.data ?? null).toBeNull();
-    expect(response.body.errors).toHaveLength(1);
-    const error = response.body.errors?.[0];
+    expect(response.errors).toHaveLength(1);
+    const error = response.errors?.[0];
     expect(error?.extensions?.code).toBe("BAD_USER_INPUT");
-    // Where in the document: the `contacts` field on the query's third line.
-    expect(error).toMatchObject({ path: ["contacts"], locations: [{ line: 3, column: 5 }] });
+    // Where in the document: the `contacts` field on the query's second line (as graphql-js prints it).
+    expect(error).toMatchObject({ path: ["contacts"], locations: [{ line: 2, column: 3 }] });
     expect(error?.extensions?.issues).toEqual([
       { path: ["after"], code: "INVALID_CURSOR", message: expect.any(String) },
     ]);
@@ -286,7 +272,7 @@ describe("contacts: filters", () => {
 
   beforeAll(async () => {
     t = await freshTenant();
-    const add = async (label: string, input: Record<string, unknown>) => {
+    const add = async (label: string, input: CreateContactInput) => {
       c[label] = (await create(t.workspaceKey, input)).id;
     };
     await add("ada", {
@@ -312,7 +298,7 @@ describe("contacts: filters", () => {
     await add("blank", {});
   });
 
-  const matching = async (filter: Record<string, unknown>) => {
+  const matching = async (filter: ContactFilter) => {
     const page = await list(t.workspaceKey, { filter, first: 100 });
     expect(page.totalCount).toBe(page.edges.length);
     return new Set(ids(page));
@@ -400,10 +386,7 @@ describe("contacts: deleted contacts", () => {
     const t = await freshTenant();
     const kept = await create(t.workspaceKey, { email: "kept@example.com", tags: ["t"] });
     const gone = await create(t.workspaceKey, { email: "gone@example.com", phone: "+12125550199", tags: ["t"] });
-    const deleted = await app.graphql(t.workspaceKey, `mutation($id: ID!) { deleteContact(id: $id) { __typename } }`, {
-      id: gone.id,
-    });
-    expect(deleted.body.data?.deleteContact.__typename).toBe("DeleteContactSuccess");
+    await deleteContact(app, gone.id, t.workspaceKey);
     const all = await list(t.workspaceKey);
     expect(ids(all)).toEqual([kept.id]);
     expect(all.totalCount).toBe(1);
@@ -504,29 +487,30 @@ describe("contacts: statements per page", () => {
       }
       const fill = async (key: string, count: number) => {
         for (let i = 0; i < count; i += 1) {
-          const response = await logged.graphql(key, CREATE_CONTACT, {
-            input: {
+          await createContact(
+            logged,
+            {
               email: `n${i}@example.com`,
               tags: [`tag-${i}`, "common", `extra-${i % 4}`],
               customFields: { Plan: "pro", Score: i, Source: `s${i}` },
             },
-          });
-          expect(response.body.data?.createContact.__typename).toBe("CreateContactSuccess");
+            key,
+          );
         }
       };
       await fill(workspaceKey, 3);
       await fill(otherWorkspaceKey, 30);
 
-      const statementsFor = async (key: string, variables: Record<string, unknown>, size: number) => {
+      const statementsFor = async (key: string, variables: ContactsQueryVariables, size: number) => {
         log.length = 0;
-        const response = await logged.graphql(key, LIST, variables);
+        const response = await logged.graphql(key, ContactsDocument, variables);
         const statements = log.length;
-        expect(response.body.errors).toBeUndefined();
-        const page: Page = response.body.data?.contacts;
+        expect(response.errors).toBeUndefined();
+        const page = response.data.contacts;
         expect(page.edges).toHaveLength(size);
         for (const { node } of page.edges) {
           expect(node.tags).toHaveLength(3);
-          expect(node.customFields.map((field: { name: string }) => field.name)).toEqual(["Plan", "Score", "Source"]);
+          expect(node.customFields.map((field) => field.name)).toEqual(["Plan", "Score", "Source"]);
         }
         return statements;
       };

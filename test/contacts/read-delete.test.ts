@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CREATE_CONTACT, startTestApp, type TestApp } from "../support/test-app.js";
+import { createContact, deleteContact } from "../support/contact-helpers.js";
+import { ContactDocument, type CreateContactInput, DeleteContactDocument } from "../support/generated/graphql.js";
+import { startTestApp, type TestApp } from "../support/test-app.js";
 
 let app: TestApp;
 beforeAll(async () => {
@@ -7,26 +9,13 @@ beforeAll(async () => {
 });
 afterAll(() => app?.close());
 
-const CONTACT = `query($id: ID!) { contact(id: $id) { id workspaceId email tags { name } customFields { name value } } }`;
-const DELETE = `mutation($id: ID!) {
-  deleteContact(id: $id) {
-    __typename
-    ... on DeleteContactSuccess { deletedContactId }
-    ... on NotFoundError { message }
-    ... on ForbiddenError { message }
-  }
-}`;
-
-async function createIn(key: string, input: Record<string, unknown>) {
-  const response = await app.graphql(key, CREATE_CONTACT, { input });
-  return response.body.data?.createContact.contact;
-}
+const createIn = (key: string, input: CreateContactInput) => createContact(app, input, key);
 
 async function read(key: string, id: string) {
-  const response = await app.graphql(key, CONTACT, { id });
+  const response = await app.graphql(key, ContactDocument, { id });
   expect(response.status).toBe(200);
-  expect(response.body.errors).toBeUndefined();
-  return response.body.data?.contact;
+  expect(response.errors).toBeUndefined();
+  return response.data.contact;
 }
 
 describe("contact(id)", () => {
@@ -70,8 +59,8 @@ describe("contact(id)", () => {
 describe("deleteContact", () => {
   it("soft-deletes: the contact leaves reads but keeps its data", async () => {
     const contact = await createIn(app.tenant.workspaceKey, { email: "gone@example.com", tags: ["kept"] });
-    const response = await app.graphql(app.tenant.workspaceKey, DELETE, { id: contact.id });
-    expect(response.body.data?.deleteContact).toEqual({
+    const response = await app.graphql(app.tenant.workspaceKey, DeleteContactDocument, { id: contact.id });
+    expect(response.data.deleteContact).toEqual({
       __typename: "DeleteContactSuccess",
       deletedContactId: contact.id,
     });
@@ -86,14 +75,14 @@ describe("deleteContact", () => {
   it("frees the email and phone for a new contact", async () => {
     const values = { email: "reuse@example.com", phone: "+12125550177" };
     const first = await createIn(app.tenant.workspaceKey, values);
-    await app.graphql(app.tenant.workspaceKey, DELETE, { id: first.id });
+    await deleteContact(app, first.id, app.tenant.workspaceKey);
     const second = await createIn(app.tenant.workspaceKey, values);
     expect(second.id).not.toBe(first.id);
   });
 
   it("is NotFound for a deleted contact, an unknown or malformed id, or another tenant's contact", async () => {
     const contact = await createIn(app.tenant.workspaceKey, { email: "twice@example.com" });
-    await app.graphql(app.tenant.workspaceKey, DELETE, { id: contact.id });
+    await deleteContact(app, contact.id, app.tenant.workspaceKey);
     const mine = await createIn(app.tenant.workspaceKey, { email: "mine@example.com" });
     const cases: [string, string][] = [
       [app.tenant.workspaceKey, contact.id],
@@ -103,8 +92,8 @@ describe("deleteContact", () => {
       [app.tenant.otherWorkspaceKey, mine.id],
     ];
     for (const [key, id] of cases) {
-      const response = await app.graphql(key, DELETE, { id });
-      expect(response.body.data?.deleteContact).toEqual({ __typename: "NotFoundError", message: "Contact not found" });
+      const response = await app.graphql(key, DeleteContactDocument, { id });
+      expect(response.data.deleteContact).toEqual({ __typename: "NotFoundError", message: "Contact not found" });
     }
     expect(await read(app.tenant.workspaceKey, mine.id)).not.toBeNull();
   });

@@ -2,13 +2,20 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   byName,
   createContactThroughApi,
-  deleteContactThroughApi,
+  deleteContact,
+  fresh,
   issuesOf,
+  type ShapedContact,
   shape,
   storedContact,
   tick,
 } from "../support/contact-helpers.js";
-import { countRows, startTestApp, type TestApp } from "../support/test-app.js";
+import {
+  type CreateContactInput,
+  UpsertContactDocument,
+  type UpsertContactInput,
+} from "../support/generated/graphql.js";
+import { countRows, expectTypename, startTestApp, type TestApp, unchecked } from "../support/test-app.js";
 
 // Upserting a contact (create or update): every rule, and the inputs that break it.
 
@@ -23,55 +30,23 @@ beforeAll(async () => {
 });
 afterAll(() => app?.close());
 
-const UPSERT = /* GraphQL */ `
-  mutation Upsert($input: UpsertContactInput!) {
-    upsertContact(input: $input) {
-      __typename
-      ... on UpsertContactSuccess {
-        created
-        contact {
-          id
-          workspaceId
-          firstName
-          lastName
-          email
-          phone
-          timezone
-          tags { name }
-          customFields { name value }
-          createdAt
-          updatedAt
-        }
-      }
-      ... on ValidationError { message issues { path code } }
-      ... on ConflictError { message conflicts { field existingContactId } }
-      ... on ForbiddenError { message }
-    }
-  }
-`;
-
 const FORBIDDEN = { __typename: "ForbiddenError", message: "This API key may not access that workspace" };
 
-let sequence = 0;
-/** A fresh email and an E.164 phone in the given US area code (212 New York, 415 Los Angeles, 907 Alaska: two zones). */
-function fresh(area = "212") {
-  sequence += 1;
-  return {
-    email: `upsert${sequence}@example.com`,
-    phone: `+1${area}555${String(1000 + sequence).padStart(4, "0")}`,
-  };
-}
-
-const create = (input: Record<string, unknown>, key?: string) => createContactThroughApi(app, input, key);
-const remove = (id: string) => deleteContactThroughApi(app, id);
+const create = (input: CreateContactInput, key?: string) => createContactThroughApi(app, input, key);
+const remove = (id: string) => deleteContact(app, id);
 const stored = (id: string) => storedContact(app, id);
 
-async function upsert(input: Record<string, unknown>, key = app.tenant.workspaceKey) {
-  const response = await app.graphql(key, UPSERT, { input });
+async function upsert(input: UpsertContactInput, key = app.tenant.workspaceKey) {
+  const response = await app.graphql(key, UpsertContactDocument, { input });
   expect(response.status).toBe(200);
-  expect(response.body.errors).toBeUndefined();
-  const result = response.body.data?.upsertContact;
-  return result.contact ? { ...result, contact: shape(result.contact) } : result;
+  expect(response.errors).toBeUndefined();
+  const result = response.data.upsertContact;
+  return result.__typename === "UpsertContactSuccess" ? { ...result, contact: shape(result.contact) } : result;
+}
+
+/** An upsert that must succeed: whether it created, and the contact shaped. */
+async function upserted(input: UpsertContactInput, key?: string) {
+  return expectTypename(await upsert(input, key), "UpsertContactSuccess");
 }
 
 describe("upsertContact: which contact matches", () => {
@@ -82,7 +57,7 @@ describe("upsertContact: which contact matches", () => {
     const holdsEmail = await create({ firstName: "Email", email: b.email });
     const emailHolderBefore = await stored(holdsEmail.id);
 
-    const result = await upsert({ phone: a.phone, email: b.email, lastName: "Matched", preserveExisting: true });
+    const result = await upserted({ phone: a.phone, email: b.email, lastName: "Matched", preserveExisting: true });
     expect(result.__typename).toBe("UpsertContactSuccess");
     expect(result.created).toBe(false);
     expect(result.contact).toMatchObject({
@@ -100,7 +75,7 @@ describe("upsertContact: which contact matches", () => {
     const holdsEmail = await create({ firstName: "Before", email: b.email, phone: b.phone });
     const { phone: newPhone } = fresh();
 
-    const result = await upsert({ phone: newPhone, email: `  ${b.email.toUpperCase()} `, firstName: "After" });
+    const result = await upserted({ phone: newPhone, email: `  ${b.email.toUpperCase()} `, firstName: "After" });
     expect(result.created).toBe(false);
     expect(result.contact).toMatchObject({ id: holdsEmail.id, firstName: "After", email: b.email, phone: newPhone });
     expect(await app.db.prisma.contact.count({ where: { phone: { in: [b.phone, newPhone] } } })).toBe(1);
@@ -109,7 +84,7 @@ describe("upsertContact: which contact matches", () => {
   it("matches by email when no phone is given (email compared lowercased)", async () => {
     const b = fresh();
     const holdsEmail = await create({ email: b.email, phone: b.phone });
-    const result = await upsert({ email: b.email.toUpperCase(), lastName: "ByEmail" });
+    const result = await upserted({ email: b.email.toUpperCase(), lastName: "ByEmail" });
     expect(result.created).toBe(false);
     expect(result.contact).toMatchObject({ id: holdsEmail.id, lastName: "ByEmail", email: b.email, phone: b.phone });
   });
@@ -117,7 +92,7 @@ describe("upsertContact: which contact matches", () => {
   it("matches by phone when no email is given", async () => {
     const a = fresh();
     const holdsPhone = await create({ email: a.email, phone: a.phone });
-    const result = await upsert({ phone: a.phone, firstName: "ByPhone" });
+    const result = await upserted({ phone: a.phone, firstName: "ByPhone" });
     expect(result.created).toBe(false);
     expect(result.contact).toMatchObject({ id: holdsPhone.id, firstName: "ByPhone", email: a.email });
   });
@@ -129,7 +104,7 @@ describe("upsertContact: which contact matches", () => {
       app.tenant.otherWorkspaceKey,
     );
     const elsewhereBefore = await stored(elsewhere.id);
-    const result = await upsert({ phone: a.phone, email: a.email, firstName: "Here" });
+    const result = await upserted({ phone: a.phone, email: a.email, firstName: "Here" });
     expect(result.created).toBe(true);
     expect(result.contact.id).not.toBe(elsewhere.id);
     expect(result.contact).toMatchObject({ workspaceId: app.tenant.workspaceId, firstName: "Here" });
@@ -151,7 +126,7 @@ describe("upsertContact: deleted contacts are never matched", () => {
     const goneBefore = await stored(gone.id);
     expect(goneBefore.deletedAt).not.toBeNull();
 
-    const result = await upsert({ phone: a.phone, firstName: "New", tags: ["new-tag"], customFields: { Score: 2 } });
+    const result = await upserted({ phone: a.phone, firstName: "New", tags: ["new-tag"], customFields: { Score: 2 } });
     expect(result.created).toBe(true);
     expect(result.contact.id).not.toBe(gone.id);
     expect(result.contact).toMatchObject({
@@ -164,7 +139,7 @@ describe("upsertContact: deleted contacts are never matched", () => {
     expect(await stored(gone.id)).toEqual(goneBefore);
 
     // The new live contact is what the phone matches from now on.
-    const again = await upsert({ phone: a.phone, lastName: "Again" });
+    const again = await upserted({ phone: a.phone, lastName: "Again" });
     expect(again.created).toBe(false);
     expect(again.contact.id).toBe(result.contact.id);
     expect(await stored(gone.id)).toEqual(goneBefore);
@@ -176,7 +151,7 @@ describe("upsertContact: deleted contacts are never matched", () => {
     await remove(gone.id);
     const goneBefore = await stored(gone.id);
 
-    const result = await upsert({ email: a.email, firstName: "New" });
+    const result = await upserted({ email: a.email, firstName: "New" });
     expect(result.created).toBe(true);
     expect(result.contact.id).not.toBe(gone.id);
     expect(result.contact).toMatchObject({ firstName: "New", email: a.email });
@@ -191,7 +166,7 @@ describe("upsertContact: deleted contacts are never matched", () => {
     const goneBefore = await stored(gone.id);
     const live = await create({ firstName: "Live", email: b.email });
 
-    const result = await upsert({ phone: a.phone, email: b.email, lastName: "Matched" });
+    const result = await upserted({ phone: a.phone, email: b.email, lastName: "Matched" });
     expect(result.created).toBe(false);
     expect(result.contact).toMatchObject({ id: live.id, firstName: "Live", lastName: "Matched", phone: a.phone });
     expect(await stored(gone.id)).toEqual(goneBefore);
@@ -205,8 +180,7 @@ describe("upsertContact: a phone or an email is required", () => {
     ["one null, the other left out", { firstName: "Nobody", phone: null }],
   ])("refuses %s with REQUIRED on phone and on email, writing nothing", async (_label, input) => {
     const before = await countRows(app);
-    const result = await upsert({ ...input, tags: ["required-tag"] });
-    expect(result.__typename).toBe("ValidationError");
+    const result = expectTypename(await upsert({ ...input, tags: ["required-tag"] }), "ValidationError");
     expect(issuesOf(result)).toEqual([
       { path: ["phone"], code: "REQUIRED" },
       { path: ["email"], code: "REQUIRED" },
@@ -226,7 +200,7 @@ describe("upsertContact: no match behaves exactly as a create", () => {
       customFields: { Score: 250, "Lead Source": "Webinar", Tier: null },
     };
     const before = await countRows(app);
-    const result = await upsert(input);
+    const result = await upserted(input);
     expect(result.__typename).toBe("UpsertContactSuccess");
     expect(result.created).toBe(true);
     expect(result.contact).toEqual({
@@ -252,20 +226,20 @@ describe("upsertContact: no match behaves exactly as a create", () => {
 
     // The same input as a create, in a workspace where it collides with nothing, gives the same contact.
     const created = await create(input, app.tenant.otherWorkspaceKey);
-    const comparable = ({ id: _id, workspaceId: _ws, createdAt: _c, updatedAt: _u, ...rest }: any) => rest;
+    const comparable = ({ id: _id, workspaceId: _ws, createdAt: _c, updatedAt: _u, ...rest }: ShapedContact) => rest;
     expect(comparable(result.contact)).toEqual(comparable(created));
   });
 
   it("stores a given timezone as given, whatever the phone says", async () => {
     const a = fresh();
-    const result = await upsert({ phone: a.phone, timezone: "Europe/Amsterdam" });
+    const result = await upserted({ phone: a.phone, timezone: "Europe/Amsterdam" });
     expect(result.created).toBe(true);
     expect(result.contact.timezone).toBe("Europe/Amsterdam");
   });
 
   it("derives the timezone from a phone whose prefix maps to exactly one zone", async () => {
-    expect((await upsert({ phone: fresh("212").phone })).contact.timezone).toBe("America/New_York");
-    expect((await upsert({ phone: fresh("415").phone })).contact.timezone).toBe("America/Los_Angeles");
+    expect((await upserted({ phone: fresh("212").phone })).contact.timezone).toBe("America/New_York");
+    expect((await upserted({ phone: fresh("415").phone })).contact.timezone).toBe("America/Los_Angeles");
   });
 
   it("falls back to the workspace default, else null", async () => {
@@ -275,14 +249,14 @@ describe("upsertContact: no match behaves exactly as a create", () => {
       data: { defaultTimezone: "Europe/Berlin" },
     });
     const withDefault = tenant.workspaceKey;
-    const alaska = await upsert({ phone: fresh("907").phone }, withDefault); // Adak and Anchorage
+    const alaska = await upserted({ phone: fresh("907").phone }, withDefault); // Adak and Anchorage
     expect(alaska).toMatchObject({ created: true, contact: { timezone: "Europe/Berlin" } });
-    const emailOnly = await upsert({ email: fresh().email }, withDefault);
+    const emailOnly = await upserted({ email: fresh().email }, withDefault);
     expect(emailOnly).toMatchObject({ created: true, contact: { timezone: "Europe/Berlin" } });
 
     const noDefault = tenant.otherWorkspaceKey;
-    expect((await upsert({ phone: fresh("907").phone }, noDefault)).contact.timezone).toBeNull();
-    expect((await upsert({ email: fresh().email }, noDefault)).contact.timezone).toBeNull();
+    expect((await upserted({ phone: fresh("907").phone }, noDefault)).contact.timezone).toBeNull();
+    expect((await upserted({ email: fresh().email }, noDefault)).contact.timezone).toBeNull();
   });
 });
 
@@ -306,7 +280,7 @@ describe("upsertContact: a match, by default, overwrites what is given and keeps
     const contact = await fullContact();
     const { email: newEmail } = fresh();
     const before = await countRows(app);
-    const result = await upsert({
+    const result = await upserted({
       phone: contact.phone,
       firstName: " New ",
       email: newEmail.toUpperCase(),
@@ -344,53 +318,53 @@ describe("upsertContact: a match, by default, overwrites what is given and keeps
   it("overwrites the phone of a contact matched by email, and its last name", async () => {
     const contact = await fullContact();
     const { phone: newPhone } = fresh();
-    const result = await upsert({ email: contact.email, phone: newPhone, lastName: "Changed" });
+    const result = await upserted({ email: contact.email, phone: newPhone, lastName: "Changed" });
     expect(result.created).toBe(false);
     expect(result.contact).toEqual({ ...contact, phone: newPhone, lastName: "Changed", updatedAt: expect.any(String) });
   });
 
   it("with only the matching phone given, changes nothing but updatedAt", async () => {
     const contact = await fullContact();
-    const result = await upsert({ phone: contact.phone });
+    const result = await upserted({ phone: contact.phone });
     expect(result.created).toBe(false);
     expect(result.contact).toEqual({ ...contact, updatedAt: expect.any(String) });
   });
 
   it("a null custom value clears that key and leaves the others", async () => {
     const contact = await fullContact();
-    const result = await upsert({ phone: contact.phone, customFields: { Score: null } });
+    const result = await upserted({ phone: contact.phone, customFields: { Score: null } });
     expect(result.contact.customFields).toEqual([{ name: "Lead Source", value: "Ads" }]);
     expect((await stored(contact.id)).customFields).toEqual([{ name: "Lead Source", value: "Ads" }]);
   });
 
   it("preserveExisting: false is the default mode", async () => {
     const contact = await fullContact();
-    const result = await upsert({ phone: contact.phone, firstName: "Explicit", preserveExisting: false });
+    const result = await upserted({ phone: contact.phone, firstName: "Explicit", preserveExisting: false });
     expect(result.contact.firstName).toBe("Explicit");
   });
 
   it("a name that is empty after trimming counts as not given and keeps the stored one", async () => {
     const contact = await fullContact();
-    const result = await upsert({ phone: contact.phone, firstName: "   ", lastName: "" });
+    const result = await upserted({ phone: contact.phone, firstName: "   ", lastName: "" });
     expect(result.created).toBe(false);
     expect(result.contact).toMatchObject({ firstName: "Old", lastName: "Name" });
   });
 
   it("never removes tags: an empty tag list and an omitted one keep them all", async () => {
     const contact = await fullContact();
-    expect((await upsert({ phone: contact.phone, tags: [] })).contact.tags).toEqual(["keep"]);
-    expect((await upsert({ phone: contact.phone, firstName: "X" })).contact.tags).toEqual(["keep"]);
+    expect((await upserted({ phone: contact.phone, tags: [] })).contact.tags).toEqual(["keep"]);
+    expect((await upserted({ phone: contact.phone, firstName: "X" })).contact.tags).toEqual(["keep"]);
     expect((await stored(contact.id)).tags).toEqual(["keep"]);
   });
 
   it("has no way to ask for tag removal: removeTags is refused before anything runs", async () => {
     const contact = await fullContact();
     const before = await stored(contact.id);
-    const response = await app.graphql(app.tenant.workspaceKey, UPSERT, {
-      input: { phone: contact.phone, removeTags: ["keep"] },
+    const response = await app.graphql(app.tenant.workspaceKey, UpsertContactDocument, {
+      input: unchecked({ phone: contact.phone, removeTags: ["keep"] }),
     });
     expect(response.status).toBe(400);
-    expect(response.body.errors?.[0]?.message).toContain('"removeTags"');
+    expect(response.errors?.[0]?.message).toContain('"removeTags"');
     expect(await stored(contact.id)).toEqual(before);
   });
 
@@ -399,7 +373,7 @@ describe("upsertContact: a match, by default, overwrites what is given and keeps
     const { email } = fresh();
     const gone = await create({ email });
     await remove(gone.id);
-    const result = await upsert({ phone: contact.phone, email });
+    const result = await upserted({ phone: contact.phone, email });
     expect(result).toMatchObject({
       __typename: "UpsertContactSuccess",
       created: false,
@@ -421,7 +395,7 @@ describe("upsertContact: preserveExisting only fills what is empty", () => {
       customFields: { Score: 1, "Lead Source": "Ads" },
     });
     const other = fresh();
-    const result = await upsert({
+    const result = await upserted({
       phone: a.phone,
       preserveExisting: true,
       firstName: "Changed",
@@ -449,7 +423,7 @@ describe("upsertContact: preserveExisting only fills what is empty", () => {
     const a = fresh();
     const contact = await create({ email: a.email, phone: a.phone });
     const { phone: otherPhone } = fresh();
-    const result = await upsert({ email: a.email, phone: otherPhone, preserveExisting: true });
+    const result = await upserted({ email: a.email, phone: otherPhone, preserveExisting: true });
     expect(result.created).toBe(false);
     expect(result.contact).toMatchObject({ id: contact.id, phone: a.phone });
     expect(await app.db.prisma.contact.count({ where: { phone: otherPhone } })).toBe(0);
@@ -459,7 +433,7 @@ describe("upsertContact: preserveExisting only fills what is empty", () => {
     const a = fresh();
     const contact = await create({ phone: "+19075550777" }); // Alaska: two zones, so no timezone derived
     expect(contact.timezone).toBeNull();
-    const result = await upsert({
+    const result = await upserted({
       phone: "+19075550777",
       preserveExisting: true,
       firstName: "Filled",
@@ -482,14 +456,18 @@ describe("upsertContact: preserveExisting only fills what is empty", () => {
   it("fills an empty phone of a contact matched by email, without deriving a timezone", async () => {
     const a = fresh();
     const contact = await create({ email: a.email });
-    const result = await upsert({ email: a.email, phone: a.phone, preserveExisting: true });
+    const result = await upserted({ email: a.email, phone: a.phone, preserveExisting: true });
     expect(result.contact).toMatchObject({ id: contact.id, phone: a.phone, timezone: null });
   });
 
   it("a null custom value does not clear in preserve mode", async () => {
     const a = fresh();
     const contact = await create({ phone: a.phone, customFields: { Score: 1, Tier: "gold" } });
-    const result = await upsert({ phone: a.phone, preserveExisting: true, customFields: { Score: null, Tier: null } });
+    const result = await upserted({
+      phone: a.phone,
+      preserveExisting: true,
+      customFields: { Score: null, Tier: null },
+    });
     const kept = [
       { name: "Score", value: "1" },
       { name: "Tier", value: "gold" },
@@ -501,7 +479,7 @@ describe("upsertContact: preserveExisting only fills what is empty", () => {
   it("a null field does not clear in preserve mode", async () => {
     const a = fresh();
     const contact = await create({ phone: a.phone, email: a.email, firstName: "Kept", timezone: "UTC" });
-    const result = await upsert({
+    const result = await upserted({
       phone: a.phone,
       preserveExisting: true,
       email: null,
@@ -517,7 +495,7 @@ describe("upsertContact: the timezone on a match", () => {
     const a = fresh();
     const contact = await create({ email: a.email });
     expect(contact.timezone).toBeNull();
-    const result = await upsert({ email: a.email, phone: "+12125550888" }); // New York only
+    const result = await upserted({ email: a.email, phone: "+12125550888" }); // New York only
     expect(result.created).toBe(false);
     expect(result.contact).toMatchObject({ id: contact.id, phone: "+12125550888", timezone: null });
     expect((await stored(contact.id)).timezone).toBeNull();
@@ -526,7 +504,7 @@ describe("upsertContact: the timezone on a match", () => {
   it("is not derived from the phone: a stored timezone stays", async () => {
     const a = fresh();
     const contact = await create({ email: a.email, timezone: "Europe/Berlin" });
-    const result = await upsert({ email: a.email, phone: "+14155550888" }); // Los Angeles only
+    const result = await upserted({ email: a.email, phone: "+14155550888" }); // Los Angeles only
     expect(result.contact).toMatchObject({ id: contact.id, phone: "+14155550888", timezone: "Europe/Berlin" });
   });
 
@@ -539,14 +517,14 @@ describe("upsertContact: the timezone on a match", () => {
       where: { id: tenant.workspaceId },
       data: { defaultTimezone: "Europe/Berlin" },
     });
-    const result = await upsert({ email: a.email, phone: fresh("907").phone, firstName: "X" }, tenant.workspaceKey);
+    const result = await upserted({ email: a.email, phone: fresh("907").phone, firstName: "X" }, tenant.workspaceKey);
     expect(result).toMatchObject({ created: false, contact: { id: contact.id, timezone: null } });
   });
 
   it("a given timezone overwrites by default", async () => {
     const a = fresh();
     await create({ phone: a.phone }); // derived America/New_York
-    const result = await upsert({ phone: a.phone, timezone: "Australia/Sydney" });
+    const result = await upserted({ phone: a.phone, timezone: "Australia/Sydney" });
     expect(result.contact.timezone).toBe("Australia/Sydney");
   });
 
@@ -554,9 +532,9 @@ describe("upsertContact: the timezone on a match", () => {
     const a = fresh("907");
     const empty = await create({ phone: a.phone });
     expect(empty.timezone).toBeNull();
-    const filled = await upsert({ phone: a.phone, timezone: "America/Anchorage", preserveExisting: true });
+    const filled = await upserted({ phone: a.phone, timezone: "America/Anchorage", preserveExisting: true });
     expect(filled.contact.timezone).toBe("America/Anchorage");
-    const kept = await upsert({ phone: a.phone, timezone: "America/Adak", preserveExisting: true });
+    const kept = await upserted({ phone: a.phone, timezone: "America/Adak", preserveExisting: true });
     expect(kept.contact.timezone).toBe("America/Anchorage");
     expect((await stored(empty.id)).timezone).toBe("America/Anchorage");
   });
@@ -575,11 +553,10 @@ describe("upsertContact: the field rules of a create, nothing changed when any f
     return { contact, before: await stored(contact.id) };
   }
 
-  async function expectRefused(input: Record<string, unknown>, expected: { path: string[]; code: string }[]) {
+  async function expectRefused(input: UpsertContactInput, expected: { path: string[]; code: string }[]) {
     const { contact, before } = await matched();
     const rows = await countRows(app);
-    const result = await upsert({ phone: contact.phone, ...input });
-    expect(result.__typename).toBe("ValidationError");
+    const result = expectTypename(await upsert({ phone: contact.phone, ...input }), "ValidationError");
     expect(issuesOf(result)).toEqual(expected);
     expect(await stored(contact.id)).toEqual(before);
     expect(await countRows(app)).toEqual(rows);
@@ -594,7 +571,12 @@ describe("upsertContact: the field rules of a create, nothing changed when any f
         email: "not-an-email",
         timezone: "Nowhere/City",
         tags: ["upsert-invalid-new-tag", "  ", "z".repeat(256)],
-        customFields: { Score: { nested: true }, Unknown: "x", Tier: "t".repeat(65_536), "Lead Source": [1] },
+        customFields: {
+          Score: unchecked({ nested: true }),
+          Unknown: "x",
+          Tier: "t".repeat(65_536),
+          "Lead Source": unchecked([1]),
+        },
       },
       [
         { path: ["firstName"], code: "TOO_LONG" },
@@ -635,8 +617,10 @@ describe("upsertContact: the field rules of a create, nothing changed when any f
   ])("refuses a phone with %s, even when the email matches", async (_label, phone) => {
     const { contact, before } = await matched();
     const rows = await countRows(app);
-    const result = await upsert({ email: contact.email, phone, firstName: "Changed", tags: ["phone-invalid-tag"] });
-    expect(result.__typename).toBe("ValidationError");
+    const result = expectTypename(
+      await upsert({ email: contact.email, phone, firstName: "Changed", tags: ["phone-invalid-tag"] }),
+      "ValidationError",
+    );
     expect(issuesOf(result)).toEqual([{ path: ["phone"], code: "INVALID_PHONE" }]);
     expect(await stored(contact.id)).toEqual(before);
     expect(await countRows(app)).toEqual(rows);
@@ -653,7 +637,7 @@ describe("upsertContact: the field rules of a create, nothing changed when any f
     const hundred = Array.from({ length: 100 }, (_, i) => `upsert-t${i}`);
     await expectRefused({ tags: [...hundred, "upsert-t100"] }, [{ path: ["tags"], code: "TOO_MANY" }]);
     const { contact } = await matched();
-    const result = await upsert({ phone: contact.phone, tags: [...hundred, "upsert-t0"] });
+    const result = await upserted({ phone: contact.phone, tags: [...hundred, "upsert-t0"] });
     expect(result.contact.tags).toHaveLength(101); // its own "stable" tag and the 100 added
   });
 
@@ -666,24 +650,27 @@ describe("upsertContact: the field rules of a create, nothing changed when any f
 
   it("accepts a custom value of 65,535 characters", async () => {
     const { contact } = await matched();
-    const result = await upsert({ phone: contact.phone, customFields: { Tier: "t".repeat(65_535) } });
-    expect(result.contact.customFields.find((value: any) => value.name === "Tier").value).toHaveLength(65_535);
+    const result = await upserted({ phone: contact.phone, customFields: { Tier: "t".repeat(65_535) } });
+    expect(result.contact.customFields.find((value) => value.name === "Tier")?.value).toHaveLength(65_535);
   });
 
   it("refuses a broken rule when nothing matches, writing nothing", async () => {
     const before = await countRows(app);
-    const result = await upsert({ phone: fresh().phone, email: "bad", tags: ["no-match-invalid-tag"] });
+    const result = expectTypename(
+      await upsert({ phone: fresh().phone, email: "bad", tags: ["no-match-invalid-tag"] }),
+      "ValidationError",
+    );
     expect(issuesOf(result)).toEqual([{ path: ["email"], code: "INVALID_EMAIL" }]);
     expect(await countRows(app)).toEqual(before);
   });
 
   it("refuses a custom value given as a top-level field, before anything runs", async () => {
     const { contact, before } = await matched();
-    const response = await app.graphql(app.tenant.workspaceKey, UPSERT, {
-      input: { phone: contact.phone, Score: 5 },
+    const response = await app.graphql(app.tenant.workspaceKey, UpsertContactDocument, {
+      input: unchecked({ phone: contact.phone, Score: 5 }),
     });
     expect(response.status).toBe(400);
-    expect(response.body.errors?.[0]?.message).toContain('"Score"');
+    expect(response.errors?.[0]?.message).toContain('"Score"');
     expect(await stored(contact.id)).toEqual(before);
   });
 });
@@ -737,14 +724,16 @@ describe("upsertContact: who may upsert where", () => {
   it("an account key must name the workspace: a validation issue on workspaceId, nothing written", async () => {
     const a = fresh();
     const before = await countRows(app);
-    const result = await upsert({ phone: a.phone }, app.tenant.accountKey);
-    expect(result.__typename).toBe("ValidationError");
+    const result = expectTypename(await upsert({ phone: a.phone }, app.tenant.accountKey), "ValidationError");
     expect(issuesOf(result)).toEqual([{ path: ["workspaceId"], code: "REQUIRED" }]);
     expect(await countRows(app)).toEqual(before);
   });
 
   it("a workspaceId that is not a UUID is a validation issue", async () => {
-    const result = await upsert({ workspaceId: "main", phone: fresh().phone }, app.tenant.accountKey);
+    const result = expectTypename(
+      await upsert({ workspaceId: "main", phone: fresh().phone }, app.tenant.accountKey),
+      "ValidationError",
+    );
     expect(issuesOf(result)).toEqual([{ path: ["workspaceId"], code: "INVALID_ID" }]);
   });
 
@@ -752,9 +741,12 @@ describe("upsertContact: who may upsert where", () => {
     const a = fresh();
     const inOther = await create({ phone: a.phone }, app.tenant.otherWorkspaceKey);
     const key = app.tenant.accountKey;
-    const matched = await upsert({ workspaceId: app.tenant.otherWorkspaceId, phone: a.phone, firstName: "Other" }, key);
+    const matched = await upserted(
+      { workspaceId: app.tenant.otherWorkspaceId, phone: a.phone, firstName: "Other" },
+      key,
+    );
     expect(matched).toMatchObject({ created: false, contact: { id: inOther.id, firstName: "Other" } });
-    const createdInMain = await upsert({ workspaceId: app.tenant.workspaceId, phone: a.phone }, key);
+    const createdInMain = await upserted({ workspaceId: app.tenant.workspaceId, phone: a.phone }, key);
     expect(createdInMain).toMatchObject({ created: true, contact: { workspaceId: app.tenant.workspaceId } });
   });
 
@@ -793,24 +785,19 @@ describe("upsertContact: who may upsert where", () => {
 describe("upsertContact: simultaneous upserts of one new contact", () => {
   const CONCURRENT_REQUESTS = 24;
 
-  function upsertAll(inputs: Record<string, unknown>[]) {
-    return Promise.all(
-      inputs.map(async (input) => {
-        const response = await app.graphql(app.tenant.workspaceKey, UPSERT, { input });
-        return { status: response.status, errors: response.body.errors, result: response.body.data?.upsertContact };
-      }),
-    );
+  function upsertAll(inputs: UpsertContactInput[]) {
+    return Promise.all(inputs.map((input) => app.graphql(app.tenant.workspaceKey, UpsertContactDocument, { input })));
   }
 
   async function expectOneContact(responses: Awaited<ReturnType<typeof upsertAll>>, tagNames: string[]) {
     for (const response of responses) {
-      expect(response).toMatchObject({
+      expect({ status: response.status, errors: response.errors, data: response.body.data }).toMatchObject({
         status: 200,
         errors: undefined,
-        result: { __typename: "UpsertContactSuccess" },
+        data: { upsertContact: { __typename: "UpsertContactSuccess" } },
       });
     }
-    const results = responses.map((response) => response.result);
+    const results = responses.map((response) => expectTypename(response.data.upsertContact, "UpsertContactSuccess"));
     expect(results.filter((result) => result.created === true)).toHaveLength(1);
     const ids = new Set(results.map((result) => result.contact.id));
     expect(ids.size).toBe(1);

@@ -1,29 +1,57 @@
 import { expect } from "vitest";
-import { CREATE_CONTACT, type TestApp } from "./test-app.js";
+import {
+  type ContactFieldsFragment,
+  CreateContactDocument,
+  type CreateContactInput,
+  DeleteContactDocument,
+} from "./generated/graphql.js";
+import { expectTypename, type TestApp } from "./test-app.js";
 
-const DELETE = `mutation($id: ID!) { deleteContact(id: $id) { __typename } }`;
+export type { ContactFieldsFragment as ApiContact };
 
-/** The contact as the API returns it, with tags as a list of names. */
-export function shape(contact: any) {
-  return { ...contact, tags: contact.tags.map((tag: { name: string }) => tag.name) };
+let sequence = 0;
+/**
+ * A fresh, valid email and E.164 phone for each call, so tests do not collide on uniqueness. The phone
+ * is in the given US area code (212 New York, 415 Los Angeles, 907 Alaska: two zones).
+ */
+export function fresh(area = "212") {
+  sequence += 1;
+  return {
+    email: `person${sequence}@example.com`,
+    phone: `+1${area}555${String(1000 + sequence).padStart(4, "0")}`,
+  };
 }
 
-/** Creates a contact through the API (it must succeed) and returns it shaped. */
-export async function createContactThroughApi(
+/** Creates a contact through the API (it must succeed) and returns it as the API does. */
+export async function createContact(
   app: TestApp,
-  input: Record<string, unknown>,
+  input: CreateContactInput,
   key = app.tenant.workspaceKey,
-) {
-  const response = await app.graphql(key, CREATE_CONTACT, { input });
-  const result = response.body.data?.createContact;
-  expect(result.__typename).toBe("CreateContactSuccess");
-  return shape(result.contact);
+): Promise<ContactFieldsFragment> {
+  const response = await app.graphql(key, CreateContactDocument, { input });
+  expect(response.status).toBe(200);
+  return expectTypename(response.data.createContact, "CreateContactSuccess").contact;
 }
 
 /** Soft-deletes a contact through the API (it must succeed). */
-export async function deleteContactThroughApi(app: TestApp, id: string) {
-  const response = await app.graphql(app.tenant.accountKey, DELETE, { id });
-  expect(response.body.data?.deleteContact.__typename).toBe("DeleteContactSuccess");
+export async function deleteContact(app: TestApp, id: string, key = app.tenant.accountKey) {
+  const response = await app.graphql(key, DeleteContactDocument, { id });
+  expect(response.data.deleteContact).toEqual({ __typename: "DeleteContactSuccess", deletedContactId: id });
+}
+
+/** The contact as the API returns it, with tags as a list of names. */
+export function shape<Contact extends { tags: { name: string }[] }>(
+  contact: Contact,
+): Omit<Contact, "tags"> & { tags: string[] } {
+  return { ...contact, tags: contact.tags.map((tag) => tag.name) };
+}
+
+/** A contact shaped (tags as names), the form storedContact compares with. */
+export type ShapedContact = ReturnType<typeof shape<ContactFieldsFragment>>;
+
+/** Creates a contact through the API (it must succeed) and returns it shaped. */
+export async function createContactThroughApi(app: TestApp, input: CreateContactInput, key = app.tenant.workspaceKey) {
+  return shape(await createContact(app, input, key));
 }
 
 /** The spec's order of names, written out independently of the server's. */
@@ -58,6 +86,7 @@ export async function storedContact(app: TestApp, id: string) {
 /** Lets the clock move on, so that a changed updatedAt is visibly later (timestamps have millisecond precision). */
 export const tick = () => new Promise((resolve) => setTimeout(resolve, 15));
 
-export function issuesOf(result: any) {
-  return result.issues.map(({ path, code }: { path: string[]; code: string }) => ({ path, code }));
+/** A ValidationError's issues, each as its path and code. */
+export function issuesOf(result: { issues: { path: string[]; code: string }[] }) {
+  return result.issues.map(({ path, code }) => ({ path, code }));
 }

@@ -1,13 +1,75 @@
+import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
+import { type DocumentNode, print } from "graphql";
+import { expect } from "vitest";
 import { createAccount, createApiKey, createWorkspace } from "../../src/access/accounts.js";
 import { loadConfig } from "../../src/config.js";
 import { defineCustomVariable } from "../../src/custom-variables/custom-variables.service.js";
 import { type AppOptions, createApp } from "../../src/server/app.js";
+import { CreateContactDocument } from "./generated/graphql.js";
 import { openTestDatabase, type TestDatabase } from "./test-database.js";
+
+export interface GraphQLError {
+  message: string;
+  path?: (string | number)[];
+  extensions?: Record<string, unknown>;
+}
 
 export interface GraphQLResponse<Data = Record<string, any>> {
   status: number;
   headers: Headers;
-  body: { data?: Data | null; errors?: { message: string; extensions?: Record<string, unknown> }[] };
+  body: { data?: Data | null; errors?: GraphQLError[] };
+  /** The response's data; reading it fails the test, naming the status and errors, when the response has none. */
+  readonly data: Data;
+  /** The response's errors, as in `body.errors`. */
+  readonly errors: GraphQLError[] | undefined;
+}
+
+/**
+ * The variables of a typed document, as `graphql()` takes them: required when the operation has a
+ * required variable, optional when it has none.
+ */
+type VariablesOf<Variables> =
+  Record<string, never> extends Variables ? [variables?: Variables] : [variables: Variables];
+
+/**
+ * A value the schema's types refuse, sent on purpose (a list where a custom value goes, an input field
+ * the schema lacks) to test how the server refuses it; the document and its result stay typed.
+ */
+export function unchecked(value: unknown): never {
+  return value as never;
+}
+
+/**
+ * `value`, narrowed to the member of its union named `typename`; the test fails when it is another
+ * (or null). The way a test reads a union result: `expectTypename(data.createContact, "ConflictError")`.
+ */
+export function expectTypename<Value extends { __typename: string }, Typename extends Value["__typename"]>(
+  value: Value | null | undefined,
+  typename: Typename,
+): Extract<Value, { __typename: Typename }> {
+  expect(value?.__typename).toBe(typename);
+  return value as Extract<Value, { __typename: Typename }>;
+}
+
+/** The data of a response that must have succeeded: HTTP 200, no errors. */
+export async function expectData<Data>(
+  response: GraphQLResponse<Data> | Promise<GraphQLResponse<Data>>,
+): Promise<Data> {
+  const { status, errors, data } = await response;
+  expect(status).toBe(200);
+  expect(errors).toBeUndefined();
+  return data;
+}
+
+const printed = new WeakMap<DocumentNode, string>();
+function textOf(document: string | DocumentNode) {
+  if (typeof document === "string") return document;
+  let text = printed.get(document);
+  if (text === undefined) {
+    text = print(document);
+    printed.set(document, text);
+  }
+  return text;
 }
 
 export interface Tenant {
@@ -50,20 +112,49 @@ export async function startTestApp(options: { logQueries?: boolean; app?: Partia
   const tenant = await makeTenant("Acme");
   const stranger = await makeTenant("Globex");
 
-  /** Posts one GraphQL operation with `Authorization: Bearer <key>` (no header when key is null). */
+  /**
+   * Posts one GraphQL operation with `Authorization: Bearer <key>` (no header when key is null).
+   * Given a typed document (test/support/operations/*.graphql, generated into test/support/generated/),
+   * its variables are checked and its result typed. A string is for what no typed document can be:
+   * a malformed or over-limit query, a document the schema refuses; its result is untyped.
+   */
+  async function graphql<Data, Variables>(
+    key: string | null,
+    document: TypedDocumentNode<Data, Variables>,
+    ...variables: VariablesOf<Variables>
+  ): Promise<GraphQLResponse<Data>>;
   async function graphql<Data = Record<string, any>>(
     key: string | null,
     query: string,
     variables?: Record<string, unknown>,
-  ): Promise<GraphQLResponse<Data>> {
+  ): Promise<GraphQLResponse<Data>>;
+  async function graphql(
+    key: string | null,
+    document: string | DocumentNode,
+    variables?: unknown,
+  ): Promise<GraphQLResponse<unknown>> {
     const headers: Record<string, string> = { "content-type": "application/json" };
     if (key !== null) headers.authorization = `Bearer ${key}`;
     const response = await yoga.fetch("http://test/graphql", {
       method: "POST",
       headers,
-      body: JSON.stringify({ query, variables }),
+      body: JSON.stringify({ query: textOf(document), variables }),
     });
-    return { status: response.status, headers: response.headers, body: await response.json() };
+    const body: GraphQLResponse<unknown>["body"] = await response.json();
+    return {
+      status: response.status,
+      headers: response.headers,
+      body,
+      get data() {
+        if (body.data == null) {
+          throw new Error(`No data in the response (HTTP ${response.status}): ${JSON.stringify(body.errors)}`);
+        }
+        return body.data;
+      },
+      get errors() {
+        return body.errors;
+      },
+    };
   }
 
   return {
@@ -93,28 +184,8 @@ export async function countRows(app: TestApp) {
   return { contacts, tags, links, values };
 }
 
-export const CREATE_CONTACT = /* GraphQL */ `
-  mutation CreateContact($input: CreateContactInput!) {
-    createContact(input: $input) {
-      __typename
-      ... on CreateContactSuccess {
-        contact {
-          id
-          workspaceId
-          firstName
-          lastName
-          email
-          phone
-          timezone
-          tags { id name }
-          customFields { name value }
-          createdAt
-          updatedAt
-        }
-      }
-      ... on ValidationError { message issues { path code message } }
-      ... on ConflictError { message conflicts { field existingContactId } }
-      ... on ForbiddenError { message }
-    }
-  }
-`;
+/**
+ * The createContact document as text, for the tests that send it untyped (the fuzz and load tests,
+ * whose inputs are generated); others use the typed `CreateContactDocument`.
+ */
+export const CREATE_CONTACT = print(CreateContactDocument);
