@@ -3,7 +3,7 @@ import { normalizeEmail } from "./rules/email.js";
 import { normalizeName } from "./rules/names.js";
 import { parseE164Phone } from "./rules/phone.js";
 import { normalizeTagNames } from "./rules/tags.js";
-import { isIanaTimezone } from "./rules/timezone.js";
+import { checkTimezone } from "./rules/timezone.js";
 
 /** The contact fields a create, an upsert or an update may carry, as the caller sent them. */
 export interface ContactFieldsInput {
@@ -52,11 +52,8 @@ export function normalizeContactFields(input: ContactFieldsInput, issues: IssueC
     values.phone = input.phone === null ? null : (parseE164Phone(input.phone, "phone", issues)?.number ?? null);
   }
   if (input.timezone !== undefined) {
-    if (input.timezone === null || isIanaTimezone(input.timezone)) {
-      values.timezone = input.timezone;
-    } else {
-      issues.add(["timezone"], "INVALID_TIMEZONE", "timezone must be an IANA zone name such as America/New_York");
-    }
+    const timezone = input.timezone === null ? null : checkTimezone(input.timezone, "timezone", issues);
+    if (input.timezone === null || timezone !== null) values.timezone = timezone;
   }
   const tagNames = input.tags ? normalizeTagNames(input.tags, "tags", issues) : [];
   return { values, tagNames };
