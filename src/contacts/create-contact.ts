@@ -1,39 +1,55 @@
 import type { Caller } from "../access/api-keys.js";
 import { targetWorkspaceId } from "../access/workspace-access.js";
 import { ContactConflictError, ForbiddenError } from "../errors/domain-errors.js";
-import { IssueCollector } from "../errors/validation-issues.js";
+import { checkInput, IssueCollector } from "../errors/validation-issues.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import { contactUniqueViolation, findContactConflicts } from "./contact-conflicts.js";
-import { type ContactFieldValues, normalizeContactFields } from "./contact-fields.js";
+import {
+  type ContactFieldValues,
+  type CreateContactInput,
+  createContactInputSchema,
+  type ParsedWorkspaceContactInput,
+} from "./contact-input.js";
 import type { ContactRecord } from "./contact-record.js";
 import { insertContact, type NewContactRow } from "./insert-contact-row.js";
-import { type PreparedContactWrite, prepareContactWrite, type WorkspaceContactInput } from "./prepare-write.js";
-import { addUnknownCustomField, customValuesAsText } from "./rules/custom-fields.js";
+import { type PreparedContactWrite, rejectWorkspaceContactInput } from "./prepare-write.js";
+import { addUnknownCustomField, type CustomValueText } from "./rules/custom-fields.js";
 import { timezoneFromPhone } from "./rules/timezone.js";
 
-export type CreateContactInput = WorkspaceContactInput;
+export type { CreateContactInput };
 
 /**
- * Checks every rule, then writes the contact, its new tags, links and values, or nothing. When the
- * input passes every rule that needs no database, the workspace and the custom field names are
- * checked by the insert statement itself (one round trip); otherwise every broken rule is collected
- * first, custom field names included, and reported together.
+ * A create as the command line and the tests send it: the input through the same schema as
+ * CreateContactInput, then written, or refused with every broken rule.
  */
 export async function createContact(
   prisma: PrismaClient,
   caller: Caller,
   input: CreateContactInput,
 ): Promise<ContactRecord> {
+  const checked = checkInput(createContactInputSchema, input);
+  if (checked.issues) return rejectWorkspaceContactInput(prisma, caller, input, checked.issues);
+  return createParsedContact(prisma, caller, checked.value);
+}
+
+/**
+ * Writes a contact whose fields passed their rules: the contact, its new tags, links and values, or
+ * nothing. The workspace and the custom field names are checked by the insert statement itself, so
+ * a create is one round trip.
+ */
+export async function createParsedContact(
+  prisma: PrismaClient,
+  caller: Caller,
+  input: ParsedWorkspaceContactInput,
+): Promise<ContactRecord> {
   const issues = new IssueCollector();
   const workspaceId = targetWorkspaceId(caller, input.workspaceId, issues);
-  const { values, tagNames } = normalizeContactFields(input, issues);
-  const customValues = customValuesAsText(input.customFields ?? {}, "customFields", issues);
-  if (!workspaceId || !issues.empty) {
-    return insertPreparedContact(prisma, caller, await prepareContactWrite(prisma, caller, input), {
-      onUniqueViolation: "conflict",
-    });
-  }
-  return insertWithRetry(prisma, newContactRow(caller, workspaceId, values, tagNames, customValues), "conflict");
+  if (!workspaceId) return issues.throwAll();
+  return insertWithRetry(
+    prisma,
+    newContactRow(caller, workspaceId, input.values, input.tagNames, input.customValues),
+    "conflict",
+  );
 }
 
 /**
@@ -60,7 +76,7 @@ function newContactRow(
   workspaceId: string,
   values: ContactFieldValues,
   tagNames: string[],
-  customValues: readonly { name: string; value: string | null }[],
+  customValues: readonly CustomValueText[],
 ): NewContactRow {
   const phone = values.phone ?? null;
   return {

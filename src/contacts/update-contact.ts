@@ -1,41 +1,82 @@
 import type { Caller } from "../access/api-keys.js";
 import { isUuid, visibleContactWhere } from "../access/workspace-access.js";
 import { NotFoundError } from "../errors/domain-errors.js";
-import { IssueCollector } from "../errors/validation-issues.js";
+import { checkInput, IssueCollector, type ValidationIssue } from "../errors/validation-issues.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import { changeContact } from "./change-contact.js";
-import { type ContactFieldsInput, normalizeContactFields } from "./contact-fields.js";
+import { type ParsedUpdateInput, type UpdateContactInput, updateContactInputSchema } from "./contact-input.js";
 import type { ContactRecord } from "./contact-record.js";
-import { customFieldNames, normalizeCustomFields } from "./rules/custom-fields.js";
-import { normalizeTagNames } from "./rules/tags.js";
+import { withoutCustomFields } from "./prepare-write.js";
+import { customFieldNames, normalizeCustomFields, resolveCustomVariables } from "./rules/custom-fields.js";
 import { loadWriteWorkspace } from "./write-workspace.js";
 
-export interface UpdateContactInput extends ContactFieldsInput {
-  removeTags?: readonly string[] | null;
-}
+export type { UpdateContactInput };
 
-const UPDATABLE = [
-  "firstName",
-  "lastName",
-  "email",
-  "phone",
-  "timezone",
-  "tags",
-  "removeTags",
-  "customFields",
-] as const satisfies readonly (keyof UpdateContactInput)[];
-
-/**
- * Changes only the fields given: null clears a field or a custom value, a tag list adds, and
- * `removeTags` removes (a tag the contact lacks is ignored). Changing the phone does not re-derive
- * the timezone. Contacts the caller cannot see, deleted ones and malformed ids are not found.
- */
+/** An update as the command line and the tests send it: through the same schema as UpdateContactInput. */
 export async function updateContact(
   prisma: PrismaClient,
   caller: Caller,
   id: string,
   input: UpdateContactInput,
 ): Promise<ContactRecord> {
+  const checked = checkInput(updateContactInputSchema, input);
+  if (checked.issues) return rejectUpdateInput(prisma, caller, id, input, checked.issues);
+  return updateParsedContact(prisma, caller, id, checked.value);
+}
+
+/**
+ * Changes only the fields given: null clears a field or a custom value, a tag list adds, and
+ * `removeTags` removes (a tag the contact lacks is ignored). Changing the phone does not re-derive
+ * the timezone. Contacts the caller cannot see, deleted ones and malformed ids are not found.
+ */
+export async function updateParsedContact(
+  prisma: PrismaClient,
+  caller: Caller,
+  id: string,
+  input: ParsedUpdateInput,
+): Promise<ContactRecord> {
+  const current = await findUpdatable(prisma, caller, id);
+  const issues = new IssueCollector();
+  const names = input.customValues.map((entry) => entry.name);
+  const workspace = await loadWriteWorkspace(prisma, caller, current.workspaceId, names);
+  const customValues = resolveCustomVariables(input.customValues, workspace.variablesByName, "customFields", issues);
+  issues.throwIfAny();
+
+  const contact = await changeContact(prisma, {
+    workspaceId: current.workspaceId,
+    target: { contactId: current.id },
+    values: input.values,
+    preserveExisting: false,
+    addTagNames: input.tagNames,
+    removeTagNames: input.removeTagNames,
+    customValues,
+  });
+  if (!contact) throw new NotFoundError("Contact");
+  return contact;
+}
+
+/**
+ * Answers an update whose input type refused its fields: not found when no such contact is
+ * visible, else every broken rule at once, the custom fields judged by its workspace's variables.
+ */
+export async function rejectUpdateInput(
+  prisma: PrismaClient,
+  caller: Caller,
+  id: string,
+  input: UpdateContactInput,
+  fieldIssues: readonly ValidationIssue[],
+): Promise<never> {
+  const current = await findUpdatable(prisma, caller, id);
+  const issues = new IssueCollector();
+  issues.addAll(withoutCustomFields(fieldIssues));
+  const customFields = input.customFields ?? {};
+  const workspace = await loadWriteWorkspace(prisma, caller, current.workspaceId, customFieldNames(customFields));
+  normalizeCustomFields(customFields, workspace.variablesByName, "customFields", issues);
+  return issues.throwAll();
+}
+
+/** The live contact an update addresses, among those the caller sees; not found otherwise. */
+async function findUpdatable(prisma: PrismaClient, caller: Caller, id: string) {
   const current = isUuid(id)
     ? await prisma.contact.findFirst({
         where: { AND: [{ id: id.toLowerCase() }, visibleContactWhere(caller)] },
@@ -43,30 +84,5 @@ export async function updateContact(
       })
     : null;
   if (!current) throw new NotFoundError("Contact");
-
-  const issues = new IssueCollector();
-  const { values, tagNames } = normalizeContactFields(input, issues);
-  // A name that is blank after trimming counts as not given, so it alone is no field to change.
-  const isGiven = (key: (typeof UPDATABLE)[number]) =>
-    key === "firstName" || key === "lastName" ? key in values : input[key] !== undefined;
-  if (!UPDATABLE.some(isGiven)) {
-    issues.add([], "NO_FIELDS", `Give at least one of: ${UPDATABLE.join(", ")}`);
-  }
-  const removeTagNames = input.removeTags ? normalizeTagNames(input.removeTags, "removeTags", issues) : [];
-  const customFields = input.customFields ?? {};
-  const workspace = await loadWriteWorkspace(prisma, caller, current.workspaceId, customFieldNames(customFields));
-  const customValues = normalizeCustomFields(customFields, workspace.variablesByName, "customFields", issues);
-  issues.throwIfAny();
-
-  const contact = await changeContact(prisma, {
-    workspaceId: current.workspaceId,
-    target: { contactId: current.id },
-    values,
-    preserveExisting: false,
-    addTagNames: tagNames,
-    removeTagNames,
-    customValues,
-  });
-  if (!contact) throw new NotFoundError("Contact");
-  return contact;
+  return current;
 }

@@ -1,19 +1,29 @@
 import type { Caller } from "../access/api-keys.js";
+import { checkInput } from "../errors/validation-issues.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import { changeContact } from "./change-contact.js";
 import { contactUniqueViolation } from "./contact-conflicts.js";
+import { type ParsedUpsertInput, type UpsertContactInput, upsertContactInputSchema } from "./contact-input.js";
 import type { ContactRecord } from "./contact-record.js";
 import { insertPreparedContact } from "./create-contact.js";
-import { type PreparedContactWrite, prepareContactWrite, type WorkspaceContactInput } from "./prepare-write.js";
+import { type PreparedContactWrite, prepareContactWrite, rejectWorkspaceContactInput } from "./prepare-write.js";
 
-export interface UpsertContactInput extends WorkspaceContactInput {
-  /** Only fill what is empty; never change a stored field or custom value. */
-  preserveExisting?: boolean | null;
-}
+export type { UpsertContactInput };
 
 export interface UpsertResult {
   contact: ContactRecord;
   created: boolean;
+}
+
+/** An upsert as the command line and the tests send it: through the same schema as UpsertContactInput. */
+export async function upsertContact(
+  prisma: PrismaClient,
+  caller: Caller,
+  input: UpsertContactInput,
+): Promise<UpsertResult> {
+  const checked = checkInput(upsertContactInputSchema, input);
+  if (checked.issues) return rejectWorkspaceContactInput(prisma, caller, input, checked.issues);
+  return upsertParsedContact(prisma, caller, checked.value);
 }
 
 /**
@@ -21,18 +31,13 @@ export interface UpsertResult {
  * violation on the create means another request created it first: the upsert then runs once more
  * and finds it, so racing upserts end with one contact and never a conflict with each other.
  */
-export async function upsertContact(
+export async function upsertParsedContact(
   prisma: PrismaClient,
   caller: Caller,
-  input: UpsertContactInput,
+  input: ParsedUpsertInput,
 ): Promise<UpsertResult> {
-  const prepared = await prepareContactWrite(prisma, caller, input, ({ values }, issues) => {
-    if (!values.phone && !values.email && input.phone == null && input.email == null) {
-      issues.add(["phone"], "REQUIRED", "An upsert needs a phone or an email to match on");
-      issues.add(["email"], "REQUIRED", "An upsert needs a phone or an email to match on");
-    }
-  });
-  const preserveExisting = input.preserveExisting === true;
+  const prepared = await prepareContactWrite(prisma, caller, input);
+  const { preserveExisting } = input;
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const lastAttempt = attempt === MAX_ATTEMPTS;
     try {

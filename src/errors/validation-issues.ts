@@ -4,7 +4,7 @@
  * are also zod schemas (`ruleSchema`), so that GraphQL input types and the command line run the
  * same rules; the rules that need the database add to the same list afterwards.
  */
-import type { z } from "zod";
+import { z } from "zod";
 import { ValidationFailed } from "./domain-errors.js";
 
 export const VALIDATION_ISSUE_CODES = {
@@ -62,6 +62,30 @@ export class IssueCollector implements IssueSink {
   throwIfAny(): void {
     if (this.found > 0) throw new ValidationFailed(this.issues, this.found);
   }
+
+  /** The same, where some rule is known to have failed: a path that ends in a ValidationError. */
+  throwAll(): never {
+    this.throwIfAny();
+    throw new Error("A failed input was reported without an issue");
+  }
+}
+
+/**
+ * Input that its GraphQL input type refused (plugin-validation's validationError hook throws this),
+ * before any rule that needs the database ran. `issues` lists every one, uncapped, so that a field
+ * can add its database rules and still cap the whole list once (see src/schema/invalid-input.ts).
+ */
+export class InvalidInput extends Error {
+  constructor(readonly issues: ValidationIssue[]) {
+    super("The input type refused the input");
+  }
+
+  /** As a client sees it when nothing else is to be checked. */
+  toValidationFailed(): ValidationFailed {
+    const collector = new IssueCollector();
+    collector.addAll(this.issues);
+    return new ValidationFailed(collector.issues, this.issues.length);
+  }
 }
 
 /**
@@ -78,6 +102,46 @@ export function ruleSchema<In, Out>(input: z.ZodType<In>, field: string, rule: (
       },
     }),
   );
+}
+
+/**
+ * An input type's whole schema from a function that runs the field schemas (`fieldValue`) and the
+ * rules across fields in the order their issues are to be listed. (plugin-validation stops at the
+ * first field whose own schema fails, so per-field `validate` options would lose the other issues.)
+ */
+export function inputSchema<In, Out>(rule: (input: In, issues: IssueSink) => Out) {
+  return z.custom<In>().transform((input, context) =>
+    rule(input, {
+      add(path, code, message) {
+        context.addIssue({ code: "custom", message, path, params: { code } });
+      },
+    }),
+  );
+}
+
+/** A field's value through its schema: the output, or undefined after its issues went to `issues` under `field`. */
+export function fieldValue<Out>(
+  schema: z.ZodType<Out>,
+  field: string,
+  value: unknown,
+  issues: IssueSink,
+): Out | undefined {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  for (const issue of result.error.issues) {
+    const { path, code, message } = validationIssueOf(issue);
+    issues.add([field, ...path], code, message);
+  }
+  return undefined;
+}
+
+/** An input through its schema: the parsed value, or every issue. */
+export function checkInput<Out>(
+  schema: z.ZodType<Out>,
+  input: unknown,
+): { value: Out; issues?: undefined } | { issues: ValidationIssue[] } {
+  const result = schema.safeParse(input);
+  return result.success ? { value: result.data } : { issues: result.error.issues.map(validationIssueOf) };
 }
 
 /** A schema issue as one of ours: the code a `ruleSchema` put there, the path as strings. */
