@@ -1,4 +1,4 @@
-import type { ContactConflict, ContactUniqueField } from "../errors/domain-errors.js";
+import { type ContactConflict, ContactConflictError, type ContactUniqueField } from "../errors/domain-errors.js";
 import type { Prisma, PrismaClient } from "../generated/prisma/client.js";
 import { violatedUniqueIndex } from "../storage/database-errors.js";
 
@@ -34,4 +34,29 @@ export async function findContactConflicts(
   const phoneHolder = values.phone ? holders.find((holder) => holder.phone === values.phone) : undefined;
   if (phoneHolder) conflicts.push({ field: "PHONE", existingContactId: phoneHolder.id });
   return conflicts;
+}
+
+const MAX_ATTEMPTS = 3;
+
+/**
+ * Runs a contact write, and again (at most MAX_ATTEMPTS tries in all) when a unique index refused
+ * it but no live contact is left to blame: the holder was deleted in between, or a racing twin won
+ * and the next try finds it. After a refusal, `holders(lastAttempt)` names the live contacts that
+ * hold the value; any holder makes the answer a ContactConflictError.
+ */
+export async function retryUniqueRaces<T>(
+  write: () => Promise<T>,
+  holders: (lastAttempt: boolean) => Promise<ContactConflict[]>,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const lastAttempt = attempt >= MAX_ATTEMPTS;
+    try {
+      return await write();
+    } catch (error) {
+      if (!contactUniqueViolation(error)) throw error;
+      const conflicts = await holders(lastAttempt);
+      if (conflicts.length > 0) throw new ContactConflictError(conflicts);
+      if (lastAttempt) throw error;
+    }
+  }
 }

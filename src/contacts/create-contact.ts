@@ -1,9 +1,9 @@
 import type { Caller } from "../access/api-keys.js";
 import { targetWorkspaceId } from "../access/workspace-access.js";
-import { ContactConflictError, ForbiddenError } from "../errors/domain-errors.js";
+import { ForbiddenError } from "../errors/domain-errors.js";
 import { checkInput, IssueCollector } from "../errors/validation-issues.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
-import { contactUniqueViolation, findContactConflicts } from "./contact-conflicts.js";
+import { findContactConflicts, retryUniqueRaces } from "./contact-conflicts.js";
 import {
   type ContactFieldValues,
   type CreateContactInput,
@@ -45,29 +45,15 @@ export async function createParsedContact(
   const issues = new IssueCollector();
   const workspaceId = targetWorkspaceId(caller, input.workspaceId, issues);
   if (!workspaceId) return issues.throwAll();
-  return insertWithRetry(
-    prisma,
-    newContactRow(caller, workspaceId, input.values, input.tagNames, input.customValues),
-    "conflict",
-  );
+  return insertWithRetry(prisma, newContactRow(caller, workspaceId, input.values, input.tagNames, input.customValues));
 }
 
-/**
- * Inserts a contact whose input has been checked. On a unique violation the live holders are
- * looked up: with "conflict" they become a ContactConflictError; with "rethrow" the error goes to
- * the caller (an upsert that lost a race turns it into an update).
- */
-export function insertPreparedContact(
-  prisma: PrismaClient,
+/** The row a create or an upsert that matched nothing inserts. */
+export function preparedContactRow(
   caller: Caller,
   { workspace, values, tagNames, customValues }: PreparedContactWrite,
-  options: { onUniqueViolation: "conflict" | "rethrow" },
-): Promise<ContactRecord> {
-  return insertWithRetry(
-    prisma,
-    newContactRow(caller, workspace.id, values, tagNames, customValues),
-    options.onUniqueViolation,
-  );
+): NewContactRow {
+  return newContactRow(caller, workspace.id, values, tagNames, customValues);
 }
 
 /** The row a create inserts: given values, the timezone given or derived from the phone. */
@@ -94,36 +80,30 @@ function newContactRow(
   };
 }
 
-const MAX_ATTEMPTS = 3;
+/** Inserts the row, again when the holder of its email or phone vanished before it could be named. */
+function insertWithRetry(prisma: PrismaClient, row: NewContactRow): Promise<ContactRecord> {
+  return retryUniqueRaces(
+    () => insertContactRow(prisma, row),
+    () => findContactConflicts(prisma, row.workspaceId, row),
+  );
+}
 
 /**
- * Runs the insert again when a concurrent transaction got in the way without making the request
- * wrong: the contact that held the email or phone was deleted between the violation and our look-up.
+ * One insert: the contact, or a ForbiddenError when the caller may not reach the workspace, or a
+ * ValidationFailed naming each custom field the workspace has no variable for. A unique violation
+ * is thrown as it is, for the caller's retry to judge.
  */
-async function insertWithRetry(
-  prisma: PrismaClient,
-  row: NewContactRow,
-  onUniqueViolation: "conflict" | "rethrow",
-): Promise<ContactRecord> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const outcome = await insertContact(prisma, row);
-      if (outcome.kind === "forbidden") throw new ForbiddenError();
-      if (outcome.kind === "unknown-custom-fields") {
-        const issues = new IssueCollector();
-        const unknown = new Set(outcome.names);
-        for (const { name } of row.customValues) {
-          if (unknown.has(name)) addUnknownCustomField(issues, "customFields", name);
-        }
-        issues.throwIfAny();
-      }
-      if (outcome.kind !== "inserted") throw new Error("The contact insert wrote nothing and said no reason");
-      return outcome.contact;
-    } catch (error) {
-      if (!contactUniqueViolation(error) || onUniqueViolation === "rethrow") throw error;
-      const conflicts = await findContactConflicts(prisma, row.workspaceId, row);
-      if (conflicts.length > 0) throw new ContactConflictError(conflicts);
-      if (attempt >= MAX_ATTEMPTS) throw error;
+export async function insertContactRow(prisma: PrismaClient, row: NewContactRow): Promise<ContactRecord> {
+  const outcome = await insertContact(prisma, row);
+  if (outcome.kind === "forbidden") throw new ForbiddenError();
+  if (outcome.kind === "unknown-custom-fields") {
+    const issues = new IssueCollector();
+    const unknown = new Set(outcome.names);
+    for (const { name } of row.customValues) {
+      if (unknown.has(name)) addUnknownCustomField(issues, "customFields", name);
     }
+    issues.throwIfAny();
   }
+  if (outcome.kind !== "inserted") throw new Error("The contact insert wrote nothing and said no reason");
+  return outcome.contact;
 }

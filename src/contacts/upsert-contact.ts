@@ -1,12 +1,13 @@
 import type { Caller } from "../access/api-keys.js";
 import { checkInput } from "../errors/validation-issues.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
-import { changeContact } from "./change-contact.js";
-import { contactUniqueViolation } from "./contact-conflicts.js";
+import { changeConflicts } from "./change-contact.js";
+import { findContactConflicts, retryUniqueRaces } from "./contact-conflicts.js";
 import { type ParsedUpsertInput, type UpsertContactInput, upsertContactInputSchema } from "./contact-input.js";
 import type { ContactRecord } from "./contact-record.js";
-import { insertPreparedContact } from "./create-contact.js";
-import { type PreparedContactWrite, prepareContactWrite, rejectWorkspaceContactInput } from "./prepare-write.js";
+import { insertContactRow, preparedContactRow } from "./create-contact.js";
+import { prepareContactWrite, rejectWorkspaceContactInput } from "./prepare-write.js";
+import { type ContactChanges, updateContactRow } from "./update-contact-row.js";
 
 export type { UpsertContactInput };
 
@@ -37,41 +38,32 @@ export async function upsertParsedContact(
   input: ParsedUpsertInput,
 ): Promise<UpsertResult> {
   const prepared = await prepareContactWrite(prisma, caller, input);
-  const { preserveExisting } = input;
-  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const lastAttempt = attempt === MAX_ATTEMPTS;
-    try {
-      return await upsertOnce(prisma, caller, prepared, preserveExisting, lastAttempt);
-    } catch (error) {
-      if (lastAttempt || !contactUniqueViolation(error)) throw error;
-    }
-  }
-  throw new Error("The upsert did not settle");
-}
-
-const MAX_ATTEMPTS = 3;
-
-/** One try: update the live contact holding the phone (first) or email, else create one. */
-async function upsertOnce(
-  prisma: PrismaClient,
-  caller: Caller,
-  prepared: PreparedContactWrite,
-  preserveExisting: boolean,
-  lastAttempt: boolean,
-): Promise<UpsertResult> {
-  const { workspace, values } = prepared;
-  const { timezone, ...otherValues } = values;
-  const updated = await changeContact(prisma, {
-    workspaceId: workspace.id,
-    target: { phone: values.phone ?? null, email: values.email ?? null },
+  const { timezone, ...otherValues } = prepared.values;
+  const changes: ContactChanges = {
+    workspaceId: prepared.workspace.id,
+    target: { phone: prepared.values.phone ?? null, email: prepared.values.email ?? null },
     // The timezone is never derived on a match: only a given one is applied.
-    values: timezone === undefined ? otherValues : values,
-    preserveExisting,
+    values: timezone === undefined ? otherValues : prepared.values,
+    preserveExisting: input.preserveExisting,
     addTagNames: prepared.tagNames,
     removeTagNames: [],
     customValues: prepared.customValues,
-  });
-  if (updated) return { contact: updated, created: false };
-  const onUniqueViolation = lastAttempt ? "conflict" : "rethrow";
-  return { contact: await insertPreparedContact(prisma, caller, prepared, { onUniqueViolation }), created: true };
+  };
+  const row = preparedContactRow(caller, prepared);
+  // Which step a unique violation came from: the update of the match, or the insert of a new contact.
+  let step: "update" | "insert" = "update";
+  return retryUniqueRaces<UpsertResult>(
+    async () => {
+      step = "update";
+      const updated = await updateContactRow(prisma, changes);
+      if (updated) return { contact: updated, created: false };
+      step = "insert";
+      return { contact: await insertContactRow(prisma, row), created: true };
+    },
+    (lastAttempt) => {
+      if (step === "update") return changeConflicts(prisma, changes);
+      // The insert lost to a racing twin: the next try updates it. With no try left, the holder is a conflict.
+      return lastAttempt ? findContactConflicts(prisma, row.workspaceId, row) : Promise.resolve([]);
+    },
+  );
 }
