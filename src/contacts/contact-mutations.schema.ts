@@ -12,11 +12,15 @@ import {
   updateContactInputSchema,
   upsertContactInputSchema,
 } from "./contact-input.js";
-import { createParsedContact } from "./create-contact.js";
+import {
+  createParsedContact,
+  rejectUpdateInput,
+  rejectWorkspaceContactInput,
+  type UpsertResult,
+  updateParsedContact,
+  upsertParsedContact,
+} from "./contacts.service.js";
 import { deleteContact } from "./delete-contact.js";
-import { rejectWorkspaceContactInput } from "./prepare-write.js";
-import { rejectUpdateInput, updateParsedContact } from "./update-contact.js";
-import { type UpsertResult, upsertParsedContact } from "./upsert-contact.js";
 
 /** What each contact input field accepts; shared by the create, upsert and update inputs. */
 const FIELD = {
