@@ -1,11 +1,26 @@
 import { ContactConflictError, ForbiddenError, NotFoundError, ValidationFailed } from "../errors/domain-errors.js";
 import { builder } from "../schema/builder.js";
+import { onInvalidInput } from "../schema/invalid-input.js";
+import type { GraphQLContext } from "../server/context.js";
 import { callerOf } from "../server/context.js";
 import { ContactRef } from "./contact.schema.js";
-import { createContact } from "./create-contact.js";
+import {
+  type CreateContactInput as CreateContactFields,
+  createContactInputSchema,
+  type UpdateContactInput as UpdateContactFields,
+  type UpsertContactInput as UpsertContactFields,
+  updateContactInputSchema,
+  upsertContactInputSchema,
+} from "./contact-input.js";
+import {
+  createParsedContact,
+  rejectUpdateInput,
+  rejectWorkspaceContactInput,
+  type UpsertResult,
+  updateParsedContact,
+  upsertParsedContact,
+} from "./contacts.service.js";
 import { deleteContact } from "./delete-contact.js";
-import { updateContact } from "./update-contact.js";
-import { upsertContact } from "./upsert-contact.js";
 
 /** What each contact input field accepts; shared by the create, upsert and update inputs. */
 const FIELD = {
@@ -19,68 +34,77 @@ const FIELD = {
     'Values keyed by the workspace\'s custom variable names, exactly as defined, at most 500 keys. A value is a string, number, boolean or null (null clears), at most 65,535 characters as text. A number is read as a JSON number (a 64-bit float) before the server sees it: 12345678901234567890 is stored as "12345678901234567000". Send a string to keep every digit.',
 };
 
-const CreateContactInput = builder.inputType("CreateContactInput", {
-  description: "A new contact. Every field is optional; unknown fields are refused.",
-  fields: (t) => ({
-    workspaceId: t.id({ required: false, description: FIELD.workspaceId }),
-    firstName: t.string({ required: false, description: FIELD.firstName }),
-    lastName: t.string({ required: false, description: FIELD.lastName }),
-    email: t.string({ required: false, description: FIELD.email }),
-    phone: t.string({ required: false, description: FIELD.phone }),
-    timezone: t.string({
-      required: false,
-      description:
-        "An IANA zone name spelled as the tz database does. When omitted: the phone's zone if its prefix maps to exactly one (names the tz database links to one zone, such as Europe/London and Europe/Jersey, count as that zone, stored by its canonical name), else the workspace default, else null.",
+// Each input type enforces the field rules (src/contacts/rules/, composed in contact-input.ts), so a
+// resolver only runs with parsed values. A refused input is answered by the field's onInvalidInput,
+// which adds the rules that need the workspace (its custom variable names) to the same answer.
+const CreateContactInput = builder
+  .inputType("CreateContactInput", {
+    description: "A new contact. Every field is optional; unknown fields are refused.",
+    fields: (t) => ({
+      workspaceId: t.id({ required: false, description: FIELD.workspaceId }),
+      firstName: t.string({ required: false, description: FIELD.firstName }),
+      lastName: t.string({ required: false, description: FIELD.lastName }),
+      email: t.string({ required: false, description: FIELD.email }),
+      phone: t.string({ required: false, description: FIELD.phone }),
+      timezone: t.string({
+        required: false,
+        description:
+          "An IANA zone name spelled as the tz database does. When omitted: the phone's zone if its prefix maps to exactly one (names the tz database links to one zone, such as Europe/London and Europe/Jersey, count as that zone, stored by its canonical name), else the workspace default, else null.",
+      }),
+      tags: t.stringList({ required: false, description: FIELD.tags }),
+      customFields: t.field({ type: "JSONObject", required: false, description: FIELD.customFields }),
     }),
-    tags: t.stringList({ required: false, description: FIELD.tags }),
-    customFields: t.field({ type: "JSONObject", required: false, description: FIELD.customFields }),
-  }),
-});
+  })
+  .validate(createContactInputSchema);
 
-const UpsertContactInput = builder.inputType("UpsertContactInput", {
-  description:
-    "A contact matched by phone first, then by email (live contacts only); created when nothing matches. At least one of phone and email is required.",
-  fields: (t) => ({
-    workspaceId: t.id({ required: false, description: FIELD.workspaceId }),
-    firstName: t.string({ required: false, description: FIELD.firstName }),
-    lastName: t.string({ required: false, description: FIELD.lastName }),
-    email: t.string({ required: false, description: FIELD.email }),
-    phone: t.string({ required: false, description: FIELD.phone }),
-    timezone: t.string({
-      required: false,
-      description:
-        "An IANA zone name. Derived from the phone only when the upsert creates; a match keeps its timezone unless one is given.",
+const UpsertContactInput = builder
+  .inputType("UpsertContactInput", {
+    description:
+      "A contact matched by phone first, then by email (live contacts only); created when nothing matches. At least one of phone and email is required.",
+    fields: (t) => ({
+      workspaceId: t.id({ required: false, description: FIELD.workspaceId }),
+      firstName: t.string({ required: false, description: FIELD.firstName }),
+      lastName: t.string({ required: false, description: FIELD.lastName }),
+      email: t.string({ required: false, description: FIELD.email }),
+      phone: t.string({ required: false, description: FIELD.phone }),
+      timezone: t.string({
+        required: false,
+        description:
+          "An IANA zone name. Derived from the phone only when the upsert creates; a match keeps its timezone unless one is given.",
+      }),
+      tags: t.stringList({ required: false, description: `${FIELD.tags} Tags are never removed by an upsert.` }),
+      customFields: t.field({ type: "JSONObject", required: false, description: FIELD.customFields }),
+      preserveExisting: t.boolean({
+        required: false,
+        description:
+          "On a match: false (default) overwrites every field and custom value given; true only fills what is empty and never changes a stored value.",
+      }),
     }),
-    tags: t.stringList({ required: false, description: `${FIELD.tags} Tags are never removed by an upsert.` }),
-    customFields: t.field({ type: "JSONObject", required: false, description: FIELD.customFields }),
-    preserveExisting: t.boolean({
-      required: false,
-      description:
-        "On a match: false (default) overwrites every field and custom value given; true only fills what is empty and never changes a stored value.",
-    }),
-  }),
-});
+  })
+  .validate(upsertContactInputSchema);
 
-const UpdateContactInput = builder.inputType("UpdateContactInput", {
-  description: "The fields to change: an omitted field stays, null clears it. At least one field must be given.",
-  fields: (t) => ({
-    firstName: t.string({ required: false, description: `${FIELD.firstName} null clears it.` }),
-    lastName: t.string({ required: false, description: `${FIELD.lastName} null clears it.` }),
-    email: t.string({ required: false, description: `${FIELD.email} null clears it.` }),
-    phone: t.string({
-      required: false,
-      description: `${FIELD.phone} null clears it. Changing the phone does not change the timezone.`,
+const UpdateContactInput = builder
+  .inputType("UpdateContactInput", {
+    description: "The fields to change: an omitted field stays, null clears it. At least one field must be given.",
+    fields: (t) => ({
+      firstName: t.string({ required: false, description: `${FIELD.firstName} null clears it.` }),
+      lastName: t.string({ required: false, description: `${FIELD.lastName} null clears it.` }),
+      email: t.string({ required: false, description: `${FIELD.email} null clears it.` }),
+      phone: t.string({
+        required: false,
+        description: `${FIELD.phone} null clears it. Changing the phone does not change the timezone.`,
+      }),
+      timezone: t.string({ required: false, description: "An IANA zone name; null clears it." }),
+      tags: t.stringList({ required: false, description: FIELD.tags }),
+      removeTags: t.stringList({
+        required: false,
+        description:
+          "Tag names to remove from the contact; one it lacks is ignored. A name also in `tags` ends up removed.",
+      }),
+      customFields: t.field({ type: "JSONObject", required: false, description: FIELD.customFields }),
     }),
-    timezone: t.string({ required: false, description: "An IANA zone name; null clears it." }),
-    tags: t.stringList({ required: false, description: FIELD.tags }),
-    removeTags: t.stringList({
-      required: false,
-      description:
-        "Tag names to remove from the contact; one it lacks is ignored. A name also in `tags` ends up removed.",
-    }),
-    customFields: t.field({ type: "JSONObject", required: false, description: FIELD.customFields }),
-  }),
-});
+  })
+  .validate(updateContactInputSchema);
 
 builder.mutationField("createContact", (t) =>
   t.field({
@@ -93,19 +117,20 @@ builder.mutationField("createContact", (t) =>
       result: { name: "CreateContactSuccess", description: "The contact was created." },
       dataField: { name: "contact", description: "The new contact." },
     },
-    resolve: (_root, { input }, context) => createContact(context.prisma, callerOf(context), input),
+    extensions: onInvalidInput((issues, args: { input: CreateContactFields }, context: GraphQLContext) =>
+      rejectWorkspaceContactInput(context.prisma, callerOf(context), args.input, issues),
+    ),
+    resolve: (_root, { input }, context) => createParsedContact(context.prisma, callerOf(context), input),
   }),
 );
 
-const UpsertContactSuccess = builder
-  .objectRef<Awaited<ReturnType<typeof upsertContact>>>("UpsertContactSuccess")
-  .implement({
-    description: "The contact was created or updated.",
-    fields: (t) => ({
-      contact: t.field({ type: ContactRef, description: "The contact as it is now.", resolve: (r) => r.contact }),
-      created: t.exposeBoolean("created", { description: "True when no live contact matched and one was created." }),
-    }),
-  });
+const UpsertContactSuccess = builder.objectRef<UpsertResult>("UpsertContactSuccess").implement({
+  description: "The contact was created or updated.",
+  fields: (t) => ({
+    contact: t.field({ type: ContactRef, description: "The contact as it is now.", resolve: (r) => r.contact }),
+    created: t.exposeBoolean("created", { description: "True when no live contact matched and one was created." }),
+  }),
+});
 
 builder.mutationField("upsertContact", (t) =>
   t.field({
@@ -118,7 +143,10 @@ builder.mutationField("upsertContact", (t) =>
       types: [ValidationFailed, ContactConflictError, ForbiddenError],
       union: { name: "UpsertContactResult", description: "The created or updated contact, or why nothing changed." },
     },
-    resolve: (_root, { input }, context) => upsertContact(context.prisma, callerOf(context), input),
+    extensions: onInvalidInput((issues, args: { input: UpsertContactFields }, context: GraphQLContext) =>
+      rejectWorkspaceContactInput(context.prisma, callerOf(context), args.input, issues),
+    ),
+    resolve: (_root, { input }, context) => upsertParsedContact(context.prisma, callerOf(context), input),
   }),
 );
 
@@ -136,7 +164,10 @@ builder.mutationField("updateContact", (t) =>
       result: { name: "UpdateContactSuccess", description: "The contact was updated." },
       dataField: { name: "contact", description: "The contact as it is now." },
     },
-    resolve: (_root, { id, input }, context) => updateContact(context.prisma, callerOf(context), id, input),
+    extensions: onInvalidInput((issues, args: { id: string; input: UpdateContactFields }, context: GraphQLContext) =>
+      rejectUpdateInput(context.prisma, callerOf(context), args.id, args.input, issues),
+    ),
+    resolve: (_root, { id, input }, context) => updateParsedContact(context.prisma, callerOf(context), id, input),
   }),
 );
 

@@ -1,9 +1,10 @@
 /**
  * Validation issues are collected rather than thrown one by one, so that one request learns about
- * every broken rule at once, each with the path of the input value that broke it. This is written
- * by hand (not a schema library) because several rules need the database (custom variable names,
- * the caller's workspace) and must land in the same list as the purely syntactic ones.
+ * every broken rule at once, each with the path of the input value that broke it. The field rules
+ * are also zod schemas (`ruleSchema`), so that GraphQL input types and the command line run the
+ * same rules; the rules that need the database add to the same list afterwards.
  */
+import { z } from "zod";
 import { ValidationFailed } from "./domain-errors.js";
 
 export const VALIDATION_ISSUE_CODES = {
@@ -33,7 +34,12 @@ export interface ValidationIssue {
 /** Issues one answer lists at most: a request of a megabyte could otherwise break a rule per value. */
 export const MAX_ISSUES = 100;
 
-export class IssueCollector {
+/** Where a rule records what it refuses: an IssueCollector, or a zod schema's context. */
+export interface IssueSink {
+  add(path: (string | number)[], code: ValidationIssueCode, message: string): void;
+}
+
+export class IssueCollector implements IssueSink {
   readonly issues: ValidationIssue[] = [];
   /** How many issues were found, those past MAX_ISSUES included. */
   private found = 0;
@@ -41,6 +47,11 @@ export class IssueCollector {
   add(path: (string | number)[], code: ValidationIssueCode, message: string): void {
     this.found += 1;
     if (this.issues.length < MAX_ISSUES) this.issues.push({ path: path.map(String), code, message });
+  }
+
+  /** Every issue of a list, in order (the cap applies as to `add`). */
+  addAll(issues: readonly ValidationIssue[]): void {
+    for (const issue of issues) this.add(issue.path, issue.code, issue.message);
   }
 
   get empty(): boolean {
@@ -51,4 +62,97 @@ export class IssueCollector {
   throwIfAny(): void {
     if (this.found > 0) throw new ValidationFailed(this.issues, this.found);
   }
+
+  /** The same, where some rule is known to have failed: a path that ends in a ValidationError. */
+  throwAll(): never {
+    this.throwIfAny();
+    throw new Error("A failed input was reported without an issue");
+  }
+}
+
+/**
+ * Input that its GraphQL input type refused (plugin-validation's validationError hook throws this),
+ * before any rule that needs the database ran. `issues` lists every one, uncapped, so that a field
+ * can add its database rules and still cap the whole list once (see src/schema/invalid-input.ts).
+ */
+export class InvalidInput extends Error {
+  constructor(readonly issues: ValidationIssue[]) {
+    super("The input type refused the input");
+  }
+
+  /** As a client sees it when nothing else is to be checked. */
+  toValidationFailed(): ValidationFailed {
+    const collector = new IssueCollector();
+    collector.addAll(this.issues);
+    return new ValidationFailed(collector.issues, this.issues.length);
+  }
+}
+
+/**
+ * A rule written against an IssueSink, as a zod schema: its output is the rule's result, and each
+ * issue it records becomes a zod issue that keeps our code (in `params.code`) and message. The rule
+ * records paths that start with `field`; the schema's issue paths are relative to the value, as zod's are.
+ */
+export function ruleSchema<In, Out>(input: z.ZodType<In>, field: string, rule: (value: In, issues: IssueSink) => Out) {
+  return input.transform((value, context) =>
+    rule(value, {
+      add(path, code, message) {
+        if (path[0] !== field) throw new Error(`The ${field} rule recorded an issue at ${path.join(".")}`);
+        context.addIssue({ code: "custom", message, path: path.slice(1), params: { code } });
+      },
+    }),
+  );
+}
+
+/**
+ * An input type's whole schema from a function that runs the field schemas (`fieldValue`) and the
+ * rules across fields in the order their issues are to be listed. (plugin-validation stops at the
+ * first field whose own schema fails, so per-field `validate` options would lose the other issues.)
+ */
+export function inputSchema<In, Out>(rule: (input: In, issues: IssueSink) => Out) {
+  return z.custom<In>().transform((input, context) =>
+    rule(input, {
+      add(path, code, message) {
+        context.addIssue({ code: "custom", message, path, params: { code } });
+      },
+    }),
+  );
+}
+
+/** A field's value through its schema: the output, or undefined after its issues went to `issues` under `field`. */
+export function fieldValue<Out>(
+  schema: z.ZodType<Out>,
+  field: string,
+  value: unknown,
+  issues: IssueSink,
+): Out | undefined {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  for (const issue of result.error.issues) {
+    const { path, code, message } = validationIssueOf(issue);
+    issues.add([field, ...path], code, message);
+  }
+  return undefined;
+}
+
+/** An input through its schema: the parsed value, or every issue. */
+export function checkInput<Out>(
+  schema: z.ZodType<Out>,
+  input: unknown,
+): { value: Out; issues?: undefined } | { issues: ValidationIssue[] } {
+  const result = schema.safeParse(input);
+  return result.success ? { value: result.data } : { issues: result.error.issues.map(validationIssueOf) };
+}
+
+/** A schema issue as one of ours: the code a `ruleSchema` put there, the path as strings. */
+export function validationIssueOf(issue: {
+  readonly message: string;
+  readonly path?: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> | undefined;
+  readonly params?: unknown;
+}): ValidationIssue {
+  const code = (issue.params as { code?: string } | undefined)?.code;
+  // Only ruleSchema's issues carry a code; another one means a schema was built without its rule.
+  if (!code || !(code in VALIDATION_ISSUE_CODES)) throw new Error(`A schema issue without a code: ${issue.message}`);
+  const path = (issue.path ?? []).map((segment) => String(typeof segment === "object" ? segment.key : segment));
+  return { path, code: code as ValidationIssueCode, message: issue.message };
 }

@@ -2,12 +2,15 @@ import SchemaBuilder from "@pothos/core";
 import ErrorsPlugin from "@pothos/plugin-errors";
 import PrismaPlugin from "@pothos/plugin-prisma";
 import RelayPlugin from "@pothos/plugin-relay";
+import ValidationPlugin from "@pothos/plugin-validation";
 import { DateTimeResolver, JSONObjectResolver } from "graphql-scalars";
+import { InvalidInput, validationIssueOf } from "../errors/validation-issues.js";
 import type PrismaTypes from "../generated/pothos-types.js";
 import { getDatamodel } from "../generated/pothos-types.js";
 import type { GraphQLContext } from "../server/context.js";
 import { currentRequestRecord } from "../server/observability/request-context.js";
 import DatabaseTurnsPlugin from "../server/plugins/database-turns.js";
+import InvalidInputPlugin from "./invalid-input.js";
 
 export const builder = new SchemaBuilder<{
   Context: GraphQLContext;
@@ -21,7 +24,8 @@ export const builder = new SchemaBuilder<{
     JSONObject: { Input: Record<string, unknown>; Output: Record<string, unknown> };
   };
 }>({
-  plugins: [ErrorsPlugin, PrismaPlugin, RelayPlugin, DatabaseTurnsPlugin],
+  // plugin-errors wraps InvalidInputPlugin, which wraps the validation of the arguments.
+  plugins: [ErrorsPlugin, InvalidInputPlugin, ValidationPlugin, PrismaPlugin, RelayPlugin, DatabaseTurnsPlugin],
   defaultFieldNullability: false,
   prisma: {
     client: (context) => context.prisma,
@@ -46,6 +50,18 @@ export const builder = new SchemaBuilder<{
     defaultTypes: [],
     // Typed failures are answers, not errors: record which one for the request's log line and metrics.
     onResolvedError: (error) => currentRequestRecord()?.outcomes.push(error.name),
+    // A ValidationFailed thrown while the arguments are validated is answered as the field's ValidationError.
+    unsafelyHandleInputErrors: true,
+  },
+  validation: {
+    // Every issue of an input type, with our codes, and paths from the argument's value (`input`) down.
+    validationError: (failure) =>
+      new InvalidInput(
+        failure.issues.map((issue) => {
+          const { path, ...rest } = validationIssueOf(issue);
+          return { ...rest, path: path.slice(1) };
+        }),
+      ),
   },
 });
 

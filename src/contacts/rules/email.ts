@@ -1,4 +1,5 @@
-import type { IssueCollector } from "../../errors/validation-issues.js";
+import { z } from "zod";
+import { type IssueSink, ruleSchema } from "../../errors/validation-issues.js";
 
 export const MAX_EMAIL_LENGTH = 254;
 
@@ -10,7 +11,7 @@ const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
  * Trimmed, checked, lowercased: the stored and compared form. Returns null when invalid. The length
  * limit applies to that form: lowercasing can lengthen text (`İ` becomes two code units).
  */
-export function normalizeEmail(value: string, path: string, issues: IssueCollector): string | null {
+export function normalizeEmail(value: string, path: string, issues: IssueSink): string | null {
   const stored = value.trim().toLowerCase();
   if (stored.length > MAX_EMAIL_LENGTH) {
     issues.add([path], "TOO_LONG", `email must be at most ${MAX_EMAIL_LENGTH} characters`);
@@ -22,3 +23,6 @@ export function normalizeEmail(value: string, path: string, issues: IssueCollect
   }
   return stored;
 }
+
+/** The email rule as a schema: the trimmed, lowercased address. */
+export const emailSchema = ruleSchema(z.string(), "email", (value, issues) => normalizeEmail(value, "email", issues));

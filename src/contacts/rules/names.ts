@@ -1,9 +1,10 @@
-import type { IssueCollector } from "../../errors/validation-issues.js";
+import { z } from "zod";
+import { type IssueSink, ruleSchema } from "../../errors/validation-issues.js";
 
 export const MAX_NAME_LENGTH = 255;
 
 /** First and last names: trimmed; empty counts as not given (null); at most 255 characters. */
-export function normalizeName(value: string | null | undefined, path: string, issues: IssueCollector): string | null {
+export function normalizeName(value: string | null | undefined, path: string, issues: IssueSink): string | null {
   const trimmed = value?.trim() ?? "";
   if (trimmed === "") return null;
   if (trimmed.length > MAX_NAME_LENGTH) {
@@ -11,3 +12,9 @@ export function normalizeName(value: string | null | undefined, path: string, is
   }
   return trimmed;
 }
+
+/** The name rule as a schema per field (the message names the field): the trimmed name, or null when blank. */
+export const NAME_SCHEMAS = {
+  firstName: ruleSchema(z.string(), "firstName", (value, issues) => normalizeName(value, "firstName", issues)),
+  lastName: ruleSchema(z.string(), "lastName", (value, issues) => normalizeName(value, "lastName", issues)),
+};

@@ -1,5 +1,6 @@
 import { type PhoneNumber, parsePhoneNumberFromString } from "libphonenumber-js/max";
-import type { IssueCollector } from "../../errors/validation-issues.js";
+import { z } from "zod";
+import { type IssueSink, ruleSchema } from "../../errors/validation-issues.js";
 
 const E164_PATTERN = /^\+[1-9]\d{1,14}$/;
 /** "+" and at most 15 digits. */
@@ -10,7 +11,7 @@ export const MAX_E164_LENGTH = 16;
  * for its country. National formats, spaces and dashes are refused, never repaired.
  * Returns the parsed number (its `.number` is the stored form), or null when invalid.
  */
-export function parseE164Phone(value: string, path: string, issues: IssueCollector): PhoneNumber | null {
+export function parseE164Phone(value: string, path: string, issues: IssueSink): PhoneNumber | null {
   const parsed = E164_PATTERN.test(value) ? parsePhoneNumberFromString(value) : undefined;
   if (!parsed || parsed.number !== value || !parsed.isPossible()) {
     issues.add([path], "INVALID_PHONE", "phone must be a possible number in E.164 form, like +12125550123");
@@ -18,3 +19,10 @@ export function parseE164Phone(value: string, path: string, issues: IssueCollect
   }
   return parsed;
 }
+
+/** The phone rule as a schema: the number in E.164, as stored. */
+export const phoneSchema = ruleSchema(
+  z.string(),
+  "phone",
+  (value, issues) => parseE164Phone(value, "phone", issues)?.number ?? null,
+);

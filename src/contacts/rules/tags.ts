@@ -1,4 +1,5 @@
-import type { IssueCollector } from "../../errors/validation-issues.js";
+import { z } from "zod";
+import { type IssueSink, ruleSchema } from "../../errors/validation-issues.js";
 
 export const MAX_TAG_LENGTH = 255;
 export const MAX_TAGS_PER_REQUEST = 100;
@@ -7,7 +8,7 @@ export const MAX_TAGS_PER_REQUEST = 100;
  * Tag names as given: each trimmed, 1 to 255 characters, duplicates (after trimming) collapsed,
  * case kept (`VIP` and `vip` are two tags), at most 100 distinct names.
  */
-export function normalizeTagNames(values: readonly string[], path: string, issues: IssueCollector): string[] {
+export function normalizeTagNames(values: readonly string[], path: string, issues: IssueSink): string[] {
   const names = new Set<string>();
   values.forEach((value, index) => {
     const name = value.trim();
@@ -24,6 +25,14 @@ export function normalizeTagNames(values: readonly string[], path: string, issue
   }
   return [...names];
 }
+
+/** The tag rule as a schema per list (tags to add, tags to remove): the distinct trimmed names. */
+export const TAG_NAMES_SCHEMAS = {
+  tags: ruleSchema(z.array(z.string()), "tags", (values, issues) => normalizeTagNames(values, "tags", issues)),
+  removeTags: ruleSchema(z.array(z.string()), "removeTags", (values, issues) =>
+    normalizeTagNames(values, "removeTags", issues),
+  ),
+};
 
 const caseInsensitive = new Intl.Collator("en", { sensitivity: "base" });
 

