@@ -8,7 +8,7 @@ import { parse as parseCsv } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAccount, createWorkspace } from "../src/access/accounts.js";
 import { authenticate, type Caller } from "../src/access/api-keys.js";
-import { createContact } from "../src/contacts/create-contact.js";
+import { createContact } from "../src/contacts/contacts.service.js";
 import { deleteContact } from "../src/contacts/delete-contact.js";
 import { openContactExport } from "../src/contacts/export-contacts.js";
 import { defineCustomVariable } from "../src/custom-variables/custom-variables.service.js";

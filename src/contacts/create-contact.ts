@@ -1,2 +1,0 @@
-// The command line and its tests create contacts through this module's name.
-export { type CreateContactInput, createContact } from "./contacts.service.js";
