@@ -54,10 +54,6 @@ export class IssueCollector implements IssueSink {
     for (const issue of issues) this.add(issue.path, issue.code, issue.message);
   }
 
-  get empty(): boolean {
-    return this.found === 0;
-  }
-
   /** Throws every collected issue together (the first MAX_ISSUES of them), if there is any. */
   throwIfAny(): void {
     if (this.found > 0) throw new ValidationFailed(this.issues, this.found);
@@ -89,19 +85,39 @@ export class InvalidInput extends Error {
 }
 
 /**
- * A rule written against an IssueSink, as a zod schema: its output is the rule's result, and each
- * issue it records becomes a zod issue that keeps our code (in `params.code`) and message. The rule
- * records paths that start with `field`; the schema's issue paths are relative to the value, as zod's are.
+ * Our issues travel through zod as one custom issue per schema run, carrying the whole list in its
+ * params: zod, and plugin-validation after it, copy every issue they get, and a list of a few hundred
+ * thousand bad items (within the body limit) then cost seconds of CPU and overflowed a spread.
+ */
+interface IssueBatch {
+  issues: ValidationIssue[];
+}
+
+function addBatch(
+  context: { addIssue(issue: { code: "custom"; message: string; path: PropertyKey[]; params: IssueBatch }): void },
+  issues: ValidationIssue[],
+): void {
+  const first = issues[0];
+  if (first) context.addIssue({ code: "custom", message: first.message, path: [], params: { issues } });
+}
+
+/**
+ * A rule written against an IssueSink, as a zod schema: its output is the rule's result, and the
+ * issues it records (our codes and messages) are one batch. The rule records paths that start with
+ * `field`; the batch's paths are relative to the value, as zod's are.
  */
 export function ruleSchema<In, Out>(input: z.ZodType<In>, field: string, rule: (value: In, issues: IssueSink) => Out) {
-  return input.transform((value, context) =>
-    rule(value, {
+  return input.transform((value, context) => {
+    const issues: ValidationIssue[] = [];
+    const output = rule(value, {
       add(path, code, message) {
         if (path[0] !== field) throw new Error(`The ${field} rule recorded an issue at ${path.join(".")}`);
-        context.addIssue({ code: "custom", message, path: path.slice(1), params: { code } });
+        issues.push({ path: path.slice(1).map(String), code, message });
       },
-    }),
-  );
+    });
+    addBatch(context, issues);
+    return output;
+  });
 }
 
 /**
@@ -110,13 +126,16 @@ export function ruleSchema<In, Out>(input: z.ZodType<In>, field: string, rule: (
  * first field whose own schema fails, so per-field `validate` options would lose the other issues.)
  */
 export function inputSchema<In, Out>(rule: (input: In, issues: IssueSink) => Out) {
-  return z.custom<In>().transform((input, context) =>
-    rule(input, {
+  return z.custom<In>().transform((input, context) => {
+    const issues: ValidationIssue[] = [];
+    const output = rule(input, {
       add(path, code, message) {
-        context.addIssue({ code: "custom", message, path, params: { code } });
+        issues.push({ path: path.map(String), code, message });
       },
-    }),
-  );
+    });
+    addBatch(context, issues);
+    return output;
+  });
 }
 
 /** A field's value through its schema: the output, or undefined after its issues went to `issues` under `field`. */
@@ -128,10 +147,8 @@ export function fieldValue<Out>(
 ): Out | undefined {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  for (const issue of result.error.issues) {
-    const { path, code, message } = validationIssueOf(issue);
-    issues.add([field, ...path], code, message);
-  }
+  for (const issue of validationIssuesOf(result.error.issues))
+    issues.add([field, ...issue.path], issue.code, issue.message);
   return undefined;
 }
 
@@ -141,18 +158,26 @@ export function checkInput<Out>(
   input: unknown,
 ): { value: Out; issues?: undefined } | { issues: ValidationIssue[] } {
   const result = schema.safeParse(input);
-  return result.success ? { value: result.data } : { issues: result.error.issues.map(validationIssueOf) };
+  return result.success ? { value: result.data } : { issues: validationIssuesOf(result.error.issues) };
 }
 
-/** A schema issue as one of ours: the code a `ruleSchema` put there, the path as strings. */
-export function validationIssueOf(issue: {
+type SchemaIssue = {
   readonly message: string;
   readonly path?: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> | undefined;
   readonly params?: unknown;
-}): ValidationIssue {
-  const code = (issue.params as { code?: string } | undefined)?.code;
-  // Only ruleSchema's issues carry a code; another one means a schema was built without its rule.
-  if (!code || !(code in VALIDATION_ISSUE_CODES)) throw new Error(`A schema issue without a code: ${issue.message}`);
-  const path = (issue.path ?? []).map((segment) => String(typeof segment === "object" ? segment.key : segment));
-  return { path, code: code as ValidationIssueCode, message: issue.message };
+};
+
+/** A schema's issues as ours: each batch's issues, under the path zod gave the batch. */
+export function validationIssuesOf(schemaIssues: readonly SchemaIssue[]): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  for (const schemaIssue of schemaIssues) {
+    const batch = (schemaIssue.params as Partial<IssueBatch> | undefined)?.issues;
+    // Only ruleSchema and inputSchema make issues; another one means a schema was built without its rule.
+    if (!batch) throw new Error(`A schema issue without our issues: ${schemaIssue.message}`);
+    const prefix = (schemaIssue.path ?? []).map((segment) =>
+      String(typeof segment === "object" ? segment.key : segment),
+    );
+    for (const issue of batch) issues.push(prefix.length ? { ...issue, path: [...prefix, ...issue.path] } : issue);
+  }
+  return issues;
 }

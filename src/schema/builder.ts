@@ -4,7 +4,7 @@ import PrismaPlugin from "@pothos/plugin-prisma";
 import RelayPlugin from "@pothos/plugin-relay";
 import ValidationPlugin from "@pothos/plugin-validation";
 import { DateTimeResolver, JSONObjectResolver } from "graphql-scalars";
-import { InvalidInput, validationIssueOf } from "../errors/validation-issues.js";
+import { InvalidInput, validationIssuesOf } from "../errors/validation-issues.js";
 import type PrismaTypes from "../generated/pothos-types.js";
 import { getDatamodel } from "../generated/pothos-types.js";
 import type { GraphQLContext } from "../server/context.js";
@@ -56,12 +56,7 @@ export const builder = new SchemaBuilder<{
   validation: {
     // Every issue of an input type, with our codes, and paths from the argument's value (`input`) down.
     validationError: (failure) =>
-      new InvalidInput(
-        failure.issues.map((issue) => {
-          const { path, ...rest } = validationIssueOf(issue);
-          return { ...rest, path: path.slice(1) };
-        }),
-      ),
+      new InvalidInput(validationIssuesOf(failure.issues).map((issue) => ({ ...issue, path: issue.path.slice(1) }))),
   },
 });
 

@@ -97,6 +97,26 @@ describe("issues per answer", () => {
     expect(result.message).toBe(`50000 input values are invalid; the first ${MAX_ISSUES} are listed`);
     expect(await countRows(app)).toEqual(before);
   });
+
+  it("answers a list of 300,000 bad items (about the body limit) the same way, on create and on update's removeTags", async () => {
+    const before = await countRows(app);
+    const empties = Array.from({ length: 300_000 }, () => "");
+    const created = await create({ tags: empties });
+    expect(created?.__typename).toBe("ValidationError");
+    expect(created.issues).toHaveLength(MAX_ISSUES);
+    expect(created.message).toBe(`300000 input values are invalid; the first ${MAX_ISSUES} are listed`);
+    const id = (await createContactThroughApi(app, { email: "removes@example.com" })).id;
+    const response = await app.graphql(app.tenant.workspaceKey, UPDATE, { id, input: { removeTags: empties } });
+    const updated = response.body.data?.updateContact;
+    expect(updated?.__typename).toBe("ValidationError");
+    expect(updated.issues[0]).toEqual({
+      path: ["removeTags", "0"],
+      code: "EMPTY",
+      message: "A tag name must not be empty",
+    });
+    expect(updated.message).toBe(`300000 input values are invalid; the first ${MAX_ISSUES} are listed`);
+    expect(await countRows(app)).toEqual({ ...before, contacts: before.contacts + 1 });
+  });
 });
 
 describe("limits on the stored form", () => {

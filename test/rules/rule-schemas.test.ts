@@ -5,13 +5,13 @@ import { NAME_SCHEMAS } from "../../src/contacts/rules/names.js";
 import { phoneSchema } from "../../src/contacts/rules/phone.js";
 import { TAG_NAMES_SCHEMAS } from "../../src/contacts/rules/tags.js";
 import { timezoneSchema } from "../../src/contacts/rules/timezone.js";
-import { validationIssueOf } from "../../src/errors/validation-issues.js";
+import { validationIssuesOf } from "../../src/errors/validation-issues.js";
 
 // Each field rule as a schema: its transform gives the stored form, and a refusal keeps our code,
 // message and a path relative to the value.
 
-function issuesOf(result: { success: boolean; error?: { issues: Parameters<typeof validationIssueOf>[0][] } }) {
-  return (result.error?.issues ?? []).map(validationIssueOf);
+function issuesOf(result: { success: boolean; error?: { issues: Parameters<typeof validationIssuesOf>[0] } }) {
+  return validationIssuesOf(result.error?.issues ?? []);
 }
 
 describe("rule schemas", () => {
