@@ -20,8 +20,6 @@ import {
   type ParsedWorkspaceContactInput,
   type UpdateContactInput,
   type UpsertContactInput,
-  updateContactInputSchema,
-  upsertContactInputSchema,
   type WorkspaceContactInput,
 } from "./contact-input.js";
 import type { ContactRecord } from "./contact-record.js";
@@ -40,7 +38,7 @@ import { loadWriteWorkspace, type WriteWorkspace } from "./write-workspace.js";
 
 /**
  * The contact write use cases: create, upsert and update. Each takes its input as its GraphQL input
- * type parsed it (the field rules of src/contacts/rules/), or raw from the command line and tests
+ * type parsed it (the field rules of src/contacts/rules/), or raw from callers outside GraphQL (tests)
  * through the same schema; then checks what needs the workspace, writes in one statement, and maps
  * a unique violation to a ConflictError (or, when nobody holds the value any more, tries again).
  */
@@ -105,7 +103,7 @@ function withoutCustomFields(issues: readonly ValidationIssue[]): ValidationIssu
 // ---- write: create, upsert, update ----------------------------------------------------------
 
 /**
- * A create as the command line and the tests send it: the input through the same schema as
+ * A create as callers outside GraphQL (tests) send it: the input through the same schema as
  * CreateContactInput, then written, or refused with every broken rule.
  */
 export async function createContact(
@@ -199,17 +197,6 @@ export interface UpsertResult {
   created: boolean;
 }
 
-/** An upsert as the command line and the tests send it: through the same schema as UpsertContactInput. */
-export async function upsertContact(
-  prisma: PrismaClient,
-  caller: Caller,
-  input: UpsertContactInput,
-): Promise<UpsertResult> {
-  const checked = checkInput(upsertContactInputSchema, input);
-  if (checked.issues) return rejectWorkspaceContactInput(prisma, caller, input, checked.issues);
-  return upsertParsedContact(prisma, caller, checked.value);
-}
-
 /**
  * Creates or updates the workspace's live contact with this phone (first) or email. A unique
  * violation on the create means another request created it first: the upsert then runs once more
@@ -249,18 +236,6 @@ export async function upsertParsedContact(
       return lastAttempt ? findContactConflicts(prisma, row.workspaceId, row) : Promise.resolve([]);
     },
   );
-}
-
-/** An update as the command line and the tests send it: through the same schema as UpdateContactInput. */
-export async function updateContact(
-  prisma: PrismaClient,
-  caller: Caller,
-  id: string,
-  input: UpdateContactInput,
-): Promise<ContactRecord> {
-  const checked = checkInput(updateContactInputSchema, input);
-  if (checked.issues) return rejectUpdateInput(prisma, caller, id, input, checked.issues);
-  return updateParsedContact(prisma, caller, id, checked.value);
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * Validation issues are collected rather than thrown one by one, so that one request learns about
  * every broken rule at once, each with the path of the input value that broke it. The field rules
- * are also zod schemas (`ruleSchema`), so that GraphQL input types and the command line run the
+ * are also zod schemas (`ruleSchema`), so that GraphQL input types and any other front end run the
  * same rules; the rules that need the database add to the same list afterwards.
  */
 import { z } from "zod";

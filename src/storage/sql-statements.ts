@@ -44,7 +44,7 @@ export function statementText(name: StatementName): string {
 /**
  * Runs a statement with bound parameters, one round trip. Written by hand because TypedSQL's
  * generator needs Prisma's schema engine binary, which this project's driver-adapter install does
- * not download (it runs where the npm registry is the only network).
+ * not download.
  */
 export function runStatement<Row>(
   prisma: PrismaClient,

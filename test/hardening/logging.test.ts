@@ -98,3 +98,16 @@ describe("request logs", () => {
     }
   });
 });
+
+describe("the log of a masked error", () => {
+  it("never takes a message's lines for stack frames", async () => {
+    const { yogaLogger } = await import("../../src/server/observability/yoga-logger.js");
+    const lines: unknown[] = [];
+    const logger = { error: (entry: unknown) => lines.push(entry) } as unknown as Parameters<typeof yogaLogger>[0];
+    const error = new Error("Key (email)=(x\n    at ada@example.com) already exists");
+    yogaLogger(logger).error(error);
+    const logged = JSON.stringify(lines);
+    expect(logged).not.toContain("ada@example.com");
+    expect(logged).toMatch(/"at":\["[^"]*logging\.test\.ts/);
+  });
+});

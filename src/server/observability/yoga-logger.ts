@@ -9,10 +9,18 @@ const OWN_FRAMES_LOGGED = 5;
  * left out like the message itself): the innermost frame, then the innermost frames of our code.
  */
 function framesOf(error: Error): string[] | undefined {
-  const frames = (error.stack ?? "")
+  // The frames follow the message, which may itself hold lines that look like frames: a stack that
+  // does not start with the error's own header is not parsed at all.
+  const header = String(error);
+  const stack = error.stack ?? "";
+  if (!stack.startsWith(header)) return undefined;
+  const frames = stack
+    .slice(header.length)
     .split("\n")
     .filter((line) => line.startsWith("    at "))
-    .map((line) => line.slice("    at ".length).replaceAll(`${process.cwd()}/`, ""));
+    .map((line) =>
+      line.slice("    at ".length).replaceAll(`file://${process.cwd()}/`, "").replaceAll(`${process.cwd()}/`, ""),
+    );
   if (frames.length === 0) return undefined;
   const own = frames.slice(1).filter((frame) => !/node_modules\/|node:internal|^async \w+ \(node:/.test(frame));
   return [frames[0] as string, ...own.slice(0, OWN_FRAMES_LOGGED)];
