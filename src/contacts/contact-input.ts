@@ -1,7 +1,7 @@
 import { fieldValue, type IssueSink, inputSchema } from "../errors/validation-issues.js";
 import { type CustomValueText, customFieldsSchema } from "./rules/custom-fields.js";
 import { emailSchema } from "./rules/email.js";
-import { NAME_SCHEMAS } from "./rules/names.js";
+import { isBlankName, NAME_SCHEMAS } from "./rules/names.js";
 import { phoneSchema } from "./rules/phone.js";
 import { TAG_NAMES_SCHEMAS } from "./rules/tags.js";
 import { timezoneSchema } from "./rules/timezone.js";
@@ -136,11 +136,11 @@ const UPDATABLE = [
 /** What UpdateContactInput enforces: the field rules, and at least one field to change. */
 export const updateContactInputSchema = inputSchema((input: UpdateContactInput, issues): ParsedUpdateInput => {
   const fields = parseScalarsAndTags(input, issues);
-  // A name that is blank after trimming counts as not given, so it alone is no field to change.
+  // A blank name counts as not given, so it alone is no field to change.
   const isGiven = (key: (typeof UPDATABLE)[number]) => {
     const given = input[key];
     return (key === "firstName" || key === "lastName") && typeof given === "string"
-      ? given.trim() !== ""
+      ? !isBlankName(given)
       : given !== undefined;
   };
   if (!UPDATABLE.some(isGiven)) {

@@ -23,6 +23,9 @@ import {
 import { deleteContact } from "./delete-contact.js";
 
 /** What each contact input field accepts; shared by the create, upsert and update inputs. */
+/** The field builder an input type's `fields` receives. */
+type InputFieldBuilder = Parameters<Parameters<typeof builder.inputType>[1]["fields"]>[0];
+
 const FIELD = {
   workspaceId: "Required with an account API key; with a workspace key, omit it or give that workspace.",
   firstName: "Trimmed; empty counts as not given; at most 255 characters.",
@@ -34,6 +37,15 @@ const FIELD = {
     'Values keyed by the workspace\'s custom variable names, exactly as defined, at most 500 keys. A value is a string, number, boolean or null (null clears), at most 65,535 characters as text. A number is read as a JSON number (a 64-bit float) before the server sees it: 12345678901234567890 is stored as "12345678901234567000". Send a string to keep every digit.',
 };
 
+/** The fields CreateContactInput and UpsertContactInput declare alike. */
+const workspaceContactFields = (t: InputFieldBuilder) => ({
+  workspaceId: t.id({ required: false, description: FIELD.workspaceId }),
+  firstName: t.string({ required: false, description: FIELD.firstName }),
+  lastName: t.string({ required: false, description: FIELD.lastName }),
+  email: t.string({ required: false, description: FIELD.email }),
+  phone: t.string({ required: false, description: FIELD.phone }),
+});
+
 // Each input type enforces the field rules (src/contacts/rules/, composed in contact-input.ts), so a
 // resolver only runs with parsed values. A refused input is answered by the field's onInvalidInput,
 // which adds the rules that need the workspace (its custom variable names) to the same answer.
@@ -41,11 +53,7 @@ const CreateContactInput = builder
   .inputType("CreateContactInput", {
     description: "A new contact. Every field is optional; unknown fields are refused.",
     fields: (t) => ({
-      workspaceId: t.id({ required: false, description: FIELD.workspaceId }),
-      firstName: t.string({ required: false, description: FIELD.firstName }),
-      lastName: t.string({ required: false, description: FIELD.lastName }),
-      email: t.string({ required: false, description: FIELD.email }),
-      phone: t.string({ required: false, description: FIELD.phone }),
+      ...workspaceContactFields(t),
       timezone: t.string({
         required: false,
         description:
@@ -62,11 +70,7 @@ const UpsertContactInput = builder
     description:
       "A contact matched by phone first, then by email (live contacts only); created when nothing matches. At least one of phone and email is required.",
     fields: (t) => ({
-      workspaceId: t.id({ required: false, description: FIELD.workspaceId }),
-      firstName: t.string({ required: false, description: FIELD.firstName }),
-      lastName: t.string({ required: false, description: FIELD.lastName }),
-      email: t.string({ required: false, description: FIELD.email }),
-      phone: t.string({ required: false, description: FIELD.phone }),
+      ...workspaceContactFields(t),
       timezone: t.string({
         required: false,
         description:

@@ -160,7 +160,7 @@ function newContactRow(
     // The workspace default, when this is null, is applied by the insert statement.
     timezone: values.timezone ?? timezoneFromPhone(phone),
     tagNames,
-    customValues: customValues.map(({ name, value }) => ({ name, value })),
+    customValues,
   };
 }
 

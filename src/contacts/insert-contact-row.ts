@@ -18,7 +18,7 @@ export interface NewContactRow {
   timezone: string | null;
   tagNames: string[];
   /** By custom variable name; a null value stores nothing. */
-  customValues: { name: string; value: string | null }[];
+  customValues: readonly { name: string; value: string | null }[];
 }
 
 export type InsertOutcome =

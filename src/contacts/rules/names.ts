@@ -3,10 +3,15 @@ import { type IssueSink, ruleSchema } from "../../errors/validation-issues.js";
 
 export const MAX_NAME_LENGTH = 255;
 
-/** First and last names: trimmed; empty counts as not given (null); at most 255 characters. */
+/** A name that is empty after trimming counts as not given. */
+export function isBlankName(value: string): boolean {
+  return value.trim() === "";
+}
+
+/** First and last names: trimmed; blank counts as not given (null); at most 255 characters. */
 export function normalizeName(value: string | null | undefined, path: string, issues: IssueSink): string | null {
-  const trimmed = value?.trim() ?? "";
-  if (trimmed === "") return null;
+  if (value == null || isBlankName(value)) return null;
+  const trimmed = value.trim();
   if (trimmed.length > MAX_NAME_LENGTH) {
     issues.add([path], "TOO_LONG", `${path} must be at most ${MAX_NAME_LENGTH} characters after trimming`);
   }
