@@ -1,4 +1,4 @@
-// Runs `prisma generate` (Prisma client + Pothos types into src/generated/).
+// Runs `prisma generate` (the Prisma client into src/generated/prisma/).
 // Prisma 7's CLI downloads its schema engine before every command, even `generate`, which never uses
 // it; that download host is unreachable on air-gapped machines. PRISMA_SCHEMA_ENGINE_BINARY (Prisma's
 // documented variable for a custom engine) pointing at any existing executable skips the download.

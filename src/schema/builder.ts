@@ -1,12 +1,9 @@
 import SchemaBuilder from "@pothos/core";
 import ErrorsPlugin from "@pothos/plugin-errors";
-import PrismaPlugin from "@pothos/plugin-prisma";
 import RelayPlugin from "@pothos/plugin-relay";
 import ValidationPlugin from "@pothos/plugin-validation";
 import { DateTimeResolver, JSONObjectResolver } from "graphql-scalars";
 import { InvalidInput, validationIssuesOf } from "../errors/validation-issues.js";
-import type PrismaTypes from "../generated/pothos-types.js";
-import { getDatamodel } from "../generated/pothos-types.js";
 import type { GraphQLContext } from "../server/context.js";
 import { currentRequestRecord } from "../server/observability/request-context.js";
 import DatabaseTurnsPlugin from "../server/plugins/database-turns.js";
@@ -14,7 +11,6 @@ import InvalidInputPlugin from "./invalid-input.js";
 
 export const builder = new SchemaBuilder<{
   Context: GraphQLContext;
-  PrismaTypes: PrismaTypes;
   DefaultFieldNullability: false;
   DefaultEdgesNullability: false;
   DefaultNodeNullability: false;
@@ -25,14 +21,8 @@ export const builder = new SchemaBuilder<{
   };
 }>({
   // plugin-errors wraps InvalidInputPlugin, which wraps the validation of the arguments.
-  plugins: [ErrorsPlugin, InvalidInputPlugin, ValidationPlugin, PrismaPlugin, RelayPlugin, DatabaseTurnsPlugin],
+  plugins: [ErrorsPlugin, InvalidInputPlugin, ValidationPlugin, RelayPlugin, DatabaseTurnsPlugin],
   defaultFieldNullability: false,
-  prisma: {
-    client: (context) => context.prisma,
-    dmmf: getDatamodel(),
-    filterConnectionTotalCount: true,
-    onUnusedQuery: null,
-  },
   relay: {
     clientMutationId: "omit",
     cursorType: "String",

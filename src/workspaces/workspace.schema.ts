@@ -1,11 +1,9 @@
-import { workspaceWhere } from "../access/workspace-access.js";
-import { compareNames } from "../contacts/rules/tags.js";
 import { ForbiddenError, ValidationFailed } from "../errors/domain-errors.js";
 import { builder } from "../schema/builder.js";
 import { callerOf } from "../server/context.js";
-import { readableWorkspaceId, updateWorkspace } from "./workspaces.service.js";
+import { findWorkspace, listWorkspaces, updateWorkspace, type WorkspaceRecord } from "./workspaces.service.js";
 
-const WorkspaceRef = builder.prismaObject("Workspace", {
+const WorkspaceRef = builder.objectRef<WorkspaceRecord>("Workspace").implement({
   description: "A workspace: the contacts, tags and custom variables of one team or product.",
   fields: (t) => ({
     id: t.exposeID("id", { description: "The workspace's id." }),
@@ -29,35 +27,21 @@ const UpdateWorkspaceInput = builder.inputType("UpdateWorkspaceInput", {
 });
 
 builder.queryField("workspace", (t) =>
-  t.prismaField({
-    type: "Workspace",
+  t.field({
+    type: WorkspaceRef,
     nullable: true,
     description:
       "One workspace the key reaches; `id` may be omitted with a workspace key. Null when the key cannot reach it.",
     args: { id: t.arg.id({ required: false, description: "The workspace's id." }) },
-    resolve: (query, _root, { id }, context) => {
-      const caller = callerOf(context);
-      const workspaceId = readableWorkspaceId(caller, id);
-      if (!workspaceId) return null;
-      return context.prisma.workspace.findFirst({
-        ...query,
-        where: { AND: [{ id: workspaceId }, workspaceWhere(caller)] },
-      });
-    },
+    resolve: (_root, { id }, context) => findWorkspace(context.prisma, callerOf(context), id),
   }),
 );
 
 builder.queryField("workspaces", (t) =>
-  t.prismaField({
-    type: ["Workspace"],
+  t.field({
+    type: [WorkspaceRef],
     description: "Every workspace the key reaches (one for a workspace key), sorted by name.",
-    resolve: async (query, _root, _args, context) => {
-      const workspaces = await context.prisma.workspace.findMany({
-        ...query,
-        where: workspaceWhere(callerOf(context)),
-      });
-      return workspaces.sort((a, b) => compareNames(a.name, b.name) || a.id.localeCompare(b.id));
-    },
+    resolve: (_root, _args, context) => listWorkspaces(context.prisma, callerOf(context)),
   }),
 );
 
@@ -75,9 +59,6 @@ builder.mutationField("updateWorkspace", (t) =>
       result: { name: "UpdateWorkspaceSuccess", description: "The workspace was updated." },
       dataField: { name: "workspace", description: "The workspace as it is now." },
     },
-    resolve: async (_root, { id, input }, context) => {
-      const workspaceId = await updateWorkspace(context.prisma, callerOf(context), id, input);
-      return context.prisma.workspace.findUniqueOrThrow({ where: { id: workspaceId } });
-    },
+    resolve: (_root, { id, input }, context) => updateWorkspace(context.prisma, callerOf(context), id, input),
   }),
 );

@@ -5,7 +5,7 @@ import { compareNames } from "../contacts/rules/tags.js";
 import { isIanaTimezone } from "../contacts/rules/timezone.js";
 import { ForbiddenError, NotFoundError } from "../errors/domain-errors.js";
 import { IssueCollector } from "../errors/validation-issues.js";
-import type { PrismaClient } from "../generated/prisma/client.js";
+import type { Prisma, PrismaClient } from "../generated/prisma/client.js";
 
 export interface UpdateWorkspaceInput {
   name?: string | null;
@@ -17,7 +17,12 @@ export interface UpdateWorkspaceInput {
  * Renames a workspace or sets its default timezone (used for new contacts whose timezone is neither
  * given nor derivable from the phone). Workspaces the key cannot reach are forbidden, worded alike.
  */
-export async function updateWorkspace(prisma: PrismaClient, caller: Caller, id: string, input: UpdateWorkspaceInput) {
+export async function updateWorkspace(
+  prisma: PrismaClient,
+  caller: Caller,
+  id: string,
+  input: UpdateWorkspaceInput,
+): Promise<WorkspaceRecord> {
   const issues = new IssueCollector();
   if (!isUuid(id)) issues.add(["id"], "INVALID_ID", "id must be a UUID");
   if (input.name === undefined && input.defaultTimezone === undefined) {
@@ -42,13 +47,52 @@ export async function updateWorkspace(prisma: PrismaClient, caller: Caller, id: 
     data,
   });
   if (count === 0) throw new ForbiddenError();
-  return id.toLowerCase();
+  return prisma.workspace.findUniqueOrThrow({ where: { id: id.toLowerCase() }, select: WORKSPACE_FIELDS });
 }
 
+/** A workspace as clients see it. */
+export interface WorkspaceRecord {
+  id: string;
+  accountId: string;
+  name: string;
+  defaultTimezone: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const WORKSPACE_FIELDS = {
+  id: true,
+  accountId: true,
+  name: true,
+  defaultTimezone: true,
+  createdAt: true,
+  updatedAt: true,
+} satisfies Prisma.WorkspaceSelect;
+
 /** The workspace a read names, if the caller reaches it: its own for a workspace key when omitted. */
-export function readableWorkspaceId(caller: Caller, id: string | null | undefined): string | null {
+function readableWorkspaceId(caller: Caller, id: string | null | undefined): string | null {
   if (id == null) return caller.workspaceId;
   return isUuid(id) ? id.toLowerCase() : null;
+}
+
+/** One workspace the caller reaches; null when it names none, a malformed id, or one out of reach. */
+export async function findWorkspace(
+  prisma: PrismaClient,
+  caller: Caller,
+  id: string | null | undefined,
+): Promise<WorkspaceRecord | null> {
+  const workspaceId = readableWorkspaceId(caller, id);
+  if (!workspaceId) return null;
+  return prisma.workspace.findFirst({
+    where: { AND: [{ id: workspaceId }, workspaceWhere(caller)] },
+    select: WORKSPACE_FIELDS,
+  });
+}
+
+/** Every workspace the caller reaches, sorted by name like tags, ties by id. */
+export async function listWorkspaces(prisma: PrismaClient, caller: Caller): Promise<WorkspaceRecord[]> {
+  const workspaces = await prisma.workspace.findMany({ where: workspaceWhere(caller), select: WORKSPACE_FIELDS });
+  return workspaces.sort((a, b) => compareNames(a.name, b.name) || a.id.localeCompare(b.id));
 }
 
 export interface WorkspaceSummary {
