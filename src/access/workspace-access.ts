@@ -1,5 +1,5 @@
 import { ForbiddenError } from "../errors/domain-errors.js";
-import type { IssueCollector } from "../errors/validation-issues.js";
+import type { IssueCollector, IssueSink } from "../errors/validation-issues.js";
 import { Prisma } from "../generated/prisma/client.js";
 import type { Caller } from "./api-keys.js";
 
@@ -7,6 +7,13 @@ const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 
 export function isUuid(value: string): boolean {
   return UUID_PATTERN.test(value);
+}
+
+/** A given workspaceId must be a UUID: the one rule about it that needs no caller (input types check it too). */
+export function checkWorkspaceIdFormat(workspaceId: string | null | undefined, issues: IssueSink): boolean {
+  if (workspaceId == null || isUuid(workspaceId)) return true;
+  issues.add(["workspaceId"], "INVALID_ID", "workspaceId must be a UUID");
+  return false;
 }
 
 /**
@@ -24,10 +31,7 @@ export function targetWorkspaceId(
     issues.add(["workspaceId"], "REQUIRED", "workspaceId is required with an account API key");
     return null;
   }
-  if (!isUuid(workspaceId)) {
-    issues.add(["workspaceId"], "INVALID_ID", "workspaceId must be a UUID");
-    return null;
-  }
+  if (!checkWorkspaceIdFormat(workspaceId, issues)) return null;
   const id = workspaceId.toLowerCase();
   if (caller.workspaceId && caller.workspaceId !== id) throw new ForbiddenError();
   return id;

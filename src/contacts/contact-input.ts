@@ -1,3 +1,4 @@
+import { checkWorkspaceIdFormat } from "../access/workspace-access.js";
 import { fieldValue, type IssueSink, inputSchema } from "../errors/validation-issues.js";
 import { type CustomValueText, customFieldsSchema } from "./rules/custom-fields.js";
 import { emailSchema } from "./rules/email.js";
@@ -53,7 +54,7 @@ export interface ParsedContactFields {
 }
 
 export interface ParsedWorkspaceContactInput extends ParsedContactFields {
-  /** As given: whether the caller reaches it is decided with the caller (targetWorkspaceId). */
+  /** A UUID when given: whether the caller reaches it is decided with the caller (targetWorkspaceId). */
   workspaceId?: string | null;
 }
 
@@ -100,15 +101,19 @@ function parseCustomValues(input: ContactFieldsInput, issues: IssueSink): Custom
 
 /** What CreateContactInput enforces: every field rule. */
 export const createContactInputSchema = inputSchema(
-  (input: CreateContactInput, issues): ParsedWorkspaceContactInput => ({
-    workspaceId: input.workspaceId,
-    ...parseScalarsAndTags(input, issues),
-    customValues: parseCustomValues(input, issues),
-  }),
+  (input: CreateContactInput, issues): ParsedWorkspaceContactInput => {
+    checkWorkspaceIdFormat(input.workspaceId, issues);
+    return {
+      workspaceId: input.workspaceId,
+      ...parseScalarsAndTags(input, issues),
+      customValues: parseCustomValues(input, issues),
+    };
+  },
 );
 
 /** What UpsertContactInput enforces: the field rules, and a phone or an email to match on. */
 export const upsertContactInputSchema = inputSchema((input: UpsertContactInput, issues): ParsedUpsertInput => {
+  checkWorkspaceIdFormat(input.workspaceId, issues);
   const fields = parseScalarsAndTags(input, issues);
   if (input.phone == null && input.email == null) {
     issues.add(["phone"], "REQUIRED", "An upsert needs a phone or an email to match on");

@@ -74,9 +74,10 @@ async function prepareContactWrite(
 
 /**
  * Answers a create or an upsert whose input type refused its fields with every broken rule at once,
- * as one ValidationFailed: the workspace's issue first, then the fields', then each custom field by
- * the workspace's variables (an unknown name, else its value's issue), when the workspace is
- * reachable. That look-up is the one round trip of a refused write.
+ * as one ValidationFailed: the workspace's issue first, then the fields'. When the workspace is
+ * known and reachable, each custom field is judged again by its variables (an unknown name, else
+ * its value's issue); that look-up is the one round trip of a refused write. Otherwise the input
+ * type's own custom field issues stand.
  */
 export async function rejectWorkspaceContactInput(
   prisma: PrismaClient,
@@ -85,13 +86,16 @@ export async function rejectWorkspaceContactInput(
   fieldIssues: readonly ValidationIssue[],
 ): Promise<never> {
   const issues = new IssueCollector();
-  const workspaceId = targetWorkspaceId(caller, input.workspaceId, issues);
-  issues.addAll(withoutCustomFields(fieldIssues));
-  if (workspaceId) {
-    const customFields = input.customFields ?? {};
-    const workspace = await loadWriteWorkspace(prisma, caller, workspaceId, customFieldNames(customFields));
-    normalizeCustomFields(customFields, workspace.variablesByName, "customFields", issues);
+  const malformedWorkspaceId = fieldIssues.some((issue) => issue.path[0] === "workspaceId");
+  const workspaceId = malformedWorkspaceId ? null : targetWorkspaceId(caller, input.workspaceId, issues);
+  if (!workspaceId) {
+    issues.addAll(fieldIssues);
+    return issues.throwAll();
   }
+  issues.addAll(withoutCustomFields(fieldIssues));
+  const customFields = input.customFields ?? {};
+  const workspace = await loadWriteWorkspace(prisma, caller, workspaceId, customFieldNames(customFields));
+  normalizeCustomFields(customFields, workspace.variablesByName, "customFields", issues);
   return issues.throwAll();
 }
 
