@@ -1,5 +1,5 @@
 import { normalizeName } from "../contacts/rules/names.js";
-import { isIanaTimezone } from "../contacts/rules/timezone.js";
+import { checkTimezone } from "../contacts/rules/timezone.js";
 import { NotFoundError } from "../errors/domain-errors.js";
 import { IssueCollector } from "../errors/validation-issues.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
@@ -44,10 +44,9 @@ export async function createWorkspace(
   const issues = new IssueCollector();
   const name = requiredName(input.name, issues);
   if (!isUuid(input.accountId)) issues.add(["accountId"], "INVALID_ID", "accountId must be a UUID");
-  const defaultTimezone = input.defaultTimezone ?? null;
-  if (defaultTimezone !== null && !isIanaTimezone(defaultTimezone)) {
-    issues.add(["timezone"], "INVALID_TIMEZONE", "timezone must be an IANA zone name such as America/New_York");
-  }
+  // The admin command line names this option --timezone.
+  const defaultTimezone =
+    input.defaultTimezone == null ? null : checkTimezone(input.defaultTimezone, "timezone", issues);
   issues.throwIfAny();
   const account = await prisma.account.findUnique({ where: { id: input.accountId }, select: { id: true } });
   if (!account) throw new NotFoundError("Account");

@@ -2,7 +2,7 @@ import type { Caller } from "../access/api-keys.js";
 import { isUuid, workspaceWhere } from "../access/workspace-access.js";
 import { normalizeName } from "../contacts/rules/names.js";
 import { compareNames } from "../contacts/rules/tags.js";
-import { isIanaTimezone } from "../contacts/rules/timezone.js";
+import { checkTimezone } from "../contacts/rules/timezone.js";
 import { ForbiddenError, NotFoundError } from "../errors/domain-errors.js";
 import { IssueCollector } from "../errors/validation-issues.js";
 import type { Prisma, PrismaClient } from "../generated/prisma/client.js";
@@ -34,12 +34,10 @@ export async function updateWorkspace(
     if (name === null) issues.add(["name"], "REQUIRED", "A workspace needs a name");
     else data.name = name;
   }
-  if (input.defaultTimezone !== undefined) {
-    if (input.defaultTimezone !== null && !isIanaTimezone(input.defaultTimezone)) {
-      issues.add(["defaultTimezone"], "INVALID_TIMEZONE", "defaultTimezone must be an IANA zone name");
-    } else {
-      data.defaultTimezone = input.defaultTimezone;
-    }
+  if (input.defaultTimezone === null) data.defaultTimezone = null;
+  else if (input.defaultTimezone !== undefined) {
+    const zone = checkTimezone(input.defaultTimezone, "defaultTimezone", issues);
+    if (zone !== null) data.defaultTimezone = zone;
   }
   issues.throwIfAny();
   const { count } = await prisma.workspace.updateMany({

@@ -33,7 +33,7 @@ export function isIanaTimezone(name: string): boolean {
 /** A given timezone: an IANA name as the tz database spells it, stored as given. Null when refused. */
 export function checkTimezone(value: string, path: string, issues: IssueSink): string | null {
   if (isIanaTimezone(value)) return value;
-  issues.add([path], "INVALID_TIMEZONE", "timezone must be an IANA zone name such as America/New_York");
+  issues.add([path], "INVALID_TIMEZONE", `${path} must be an IANA zone name such as America/New_York`);
   return null;
 }
 
