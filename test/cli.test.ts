@@ -107,6 +107,8 @@ async function fail(...args: string[]): Promise<string> {
   return run.stderr;
 }
 
+const keyCount = () => withDatabase((db) => db.prisma.apiKey.count());
+
 /** Opens the database in this process. PGlite allows one process: only while no command line runs. */
 async function withDatabase<T>(work: (db: Database) => Promise<T>): Promise<T> {
   const db = await openDatabase({ databaseUrl, databasePoolSize: 2, databaseConnectTimeoutMs: 10_000 });
@@ -130,7 +132,13 @@ interface ApiKeyRow {
 describe("admin command line", { timeout: 120_000 }, () => {
   let accountId: string;
   let workspaceId: string;
-  const keys: { apiKeyId: string; apiKey: string; accountId: string; workspaceId: string | null }[] = [];
+  const keys: {
+    apiKeyId: string;
+    apiKey: string;
+    accountId: string;
+    workspaceId: string | null;
+    scopes?: string[];
+  }[] = [];
 
   it("create-account prints the account id and its first key, on a brand-new database", async () => {
     const account = await succeed("create-account", "--name", "Acme");
@@ -176,7 +184,8 @@ describe("admin command line", { timeout: 120_000 }, () => {
     const accountKey = await succeed("create-api-key", "--account", accountId);
     const workspaceKey = await succeed("create-api-key", "--workspace", workspaceId);
     for (const key of [accountKey, workspaceKey]) {
-      expect(Object.keys(key).sort()).toEqual(["apiKey", "apiKeyId"]);
+      expect(Object.keys(key).sort()).toEqual(["apiKey", "apiKeyId", "scopes"]);
+      expect(key.scopes).toEqual(["contacts:read", "contacts:write", "workspace:admin"]);
       expect(key.apiKeyId).toMatch(UUID);
       expect(key.apiKey).toMatch(LIVE_KEY);
     }
@@ -193,6 +202,38 @@ describe("admin command line", { timeout: 120_000 }, () => {
       workspaceId,
     });
     expect(new Set(keys.map((key) => key.apiKey)).size).toBe(keys.length);
+  });
+
+  it("create-api-key --scopes gives the key those scopes only", async () => {
+    const key = await succeed(
+      "create-api-key",
+      "--workspace",
+      workspaceId,
+      "--scopes",
+      "contacts:write, contacts:read",
+    );
+    expect(key.scopes).toEqual(["contacts:read", "contacts:write"]);
+    keys.push({
+      apiKeyId: key.apiKeyId as string,
+      apiKey: key.apiKey as string,
+      accountId,
+      workspaceId,
+      scopes: ["contacts:read", "contacts:write"],
+    });
+  });
+
+  it("create-api-key refuses an unknown scope or none, naming the scopes there are, and makes no key", async () => {
+    const before = await keyCount();
+    for (const [scopes, message] of [
+      ["contacts:read,contacts:delete", /Unknown scope "contacts:delete"/],
+      ["", /No scope given/],
+      ["Contacts:Read", /Unknown scope "Contacts:Read"/],
+    ] as const) {
+      const stderr = await fail("create-api-key", "--workspace", workspaceId, "--scopes", scopes);
+      expect(stderr).toMatch(message);
+      expect(stderr).toMatch(/contacts:read, contacts:write, workspace:admin/);
+    }
+    expect(await keyCount()).toBe(before);
   });
 
   it("create-api-key wants exactly one of --account and --workspace", async () => {
@@ -257,7 +298,10 @@ describe("admin command line", { timeout: 120_000 }, () => {
         const revoked = index === 2;
         expect(row?.revoked_at == null).toBe(!revoked);
         const caller = await authenticate(db.prisma, `Bearer ${key.apiKey}`);
-        expect(caller).toEqual(revoked ? null : { apiKeyId: key.apiKeyId, accountId, workspaceId: key.workspaceId });
+        const scopes = key.scopes ?? ["contacts:read", "contacts:write", "workspace:admin"];
+        expect(caller).toEqual(
+          revoked ? null : { apiKeyId: key.apiKeyId, accountId, workspaceId: key.workspaceId, scopes },
+        );
       }
     });
   });

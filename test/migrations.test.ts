@@ -331,8 +331,13 @@ const tableOf = (model: Model) => model.dbName ?? model.name;
 const columnOf = (field: Field) => field.dbName ?? field.name;
 const scalarFields = (model: Model) => model.fields.filter((field) => field.kind === "scalar" || field.kind === "enum");
 
-/** The PostgreSQL type Prisma's migrations give a field (format_type spelling). */
+/** The PostgreSQL type Prisma's migrations give a field (format_type spelling); a list is an array of it. */
 function expectedType(field: Field): string {
+  const element = expectedElementType(field);
+  return field.isList ? `${element}[]` : element;
+}
+
+function expectedElementType(field: Field): string {
   const [nativeType, args = []] = (field.nativeType ?? []) as [string?, string[]?];
   const sized = (base: string) => (args.length > 0 ? `${base}(${args.join(",")})` : base);
   if (nativeType) {

@@ -4,6 +4,7 @@ import { NotFoundError } from "../errors/domain-errors.js";
 import { IssueCollector } from "../errors/validation-issues.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import { type ApiKeyMode, generateApiKey } from "./api-keys.js";
+import { API_SCOPES, type ApiScope, isApiScope } from "./scopes.js";
 import { isUuid } from "./workspace-access.js";
 
 /** Operator actions (admin command line, demo seeding): accounts, workspaces and their API keys. */
@@ -63,18 +64,20 @@ export async function createWorkspace(
   return { workspaceId: workspace.id, apiKeyId: workspace.apiKeys[0]?.id ?? "", apiKey: key.key };
 }
 
+/** A new key of an account or a workspace, with the given scopes (all of them when not given). */
 export async function createApiKey(
   prisma: PrismaClient,
   scope: ApiKeyScope,
   mode: ApiKeyMode = "live",
-): Promise<IssuedApiKey> {
+  scopes: readonly ApiScope[] = API_SCOPES,
+): Promise<IssuedApiKey & { scopes: ApiScope[] }> {
   const owner = await findKeyOwner(prisma, scope);
   const key = generateApiKey(mode);
   const apiKey = await prisma.apiKey.create({
-    data: { ...owner, keyHash: key.keyHash, displayPrefix: key.displayPrefix },
-    select: { id: true },
+    data: { ...owner, keyHash: key.keyHash, displayPrefix: key.displayPrefix, scopes: [...scopes] },
+    select: { id: true, scopes: true },
   });
-  return { apiKeyId: apiKey.id, apiKey: key.key };
+  return { apiKeyId: apiKey.id, apiKey: key.key, scopes: apiKey.scopes.filter(isApiScope) };
 }
 
 /** The account (and, for a workspace key, the workspace) a new key belongs to. */

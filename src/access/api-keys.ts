@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { LRUCache } from "lru-cache";
 import type { PrismaClient } from "../generated/prisma/client.js";
+import { type ApiScope, isApiScope } from "./scopes.js";
 
 /** Who is calling: resolved from the API key once per request. */
 export interface Caller {
@@ -8,6 +9,8 @@ export interface Caller {
   accountId: string;
   /** Set for a workspace-scoped key; null for an account-scoped key. */
   workspaceId: string | null;
+  /** What the key may do there. */
+  scopes: readonly ApiScope[];
 }
 
 export type ApiKeyMode = "live" | "test";
@@ -62,10 +65,15 @@ export async function authenticate(prisma: PrismaClient, authorization: string |
 async function lookUp(prisma: PrismaClient, keyHash: string): Promise<Caller | null> {
   const apiKey = await prisma.apiKey.findUnique({
     where: { keyHash },
-    select: { id: true, accountId: true, workspaceId: true, revokedAt: true },
+    select: { id: true, accountId: true, workspaceId: true, scopes: true, revokedAt: true },
   });
   if (!apiKey || apiKey.revokedAt) return null;
-  return { apiKeyId: apiKey.id, accountId: apiKey.accountId, workspaceId: apiKey.workspaceId };
+  return {
+    apiKeyId: apiKey.id,
+    accountId: apiKey.accountId,
+    workspaceId: apiKey.workspaceId,
+    scopes: apiKey.scopes.filter(isApiScope),
+  };
 }
 
 export type Authenticator = (authorization: string | null) => Promise<Caller | null>;
@@ -76,7 +84,7 @@ export interface CachingAuthenticator extends Authenticator {
 }
 
 /**
- * Valid keys remembered per process. An entry is the key's sha256 and its Caller (three ids), under
+ * Valid keys remembered per process. An entry is the key's sha256 and its Caller (three ids and its scopes), under
  * a kilobyte with lru-cache's bookkeeping, so the cache stays within a few megabytes.
  */
 const MAX_CACHED_KEYS = 10_000;

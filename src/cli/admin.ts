@@ -5,6 +5,7 @@
 import { once } from "node:events";
 import { parseArgs } from "node:util";
 import { createAccount, createApiKey, createWorkspace, revokeApiKey } from "../access/accounts.js";
+import { API_SCOPES, parseScopes, SCOPE_COVERS } from "../access/scopes.js";
 import { isUuid } from "../access/workspace-access.js";
 import { deleteContactAsOperator } from "../contacts/delete-contact.js";
 import {
@@ -25,7 +26,8 @@ const USAGE = `Usage: npm run --silent admin -- <command> [options]
 
   create-account --name <name>
   create-workspace --account <accountId> --name <name> [--timezone <IANA zone>]
-  create-api-key (--account <accountId> | --workspace <workspaceId>) [--test]
+  create-api-key (--account <accountId> | --workspace <workspaceId>) [--scopes <list>] [--test]
+      --scopes: comma-separated, default all: ${API_SCOPES.map((scope) => `${scope} (${SCOPE_COVERS[scope]})`).join("; ")}.
   revoke-api-key --id <apiKeyId>
   create-custom-variable --workspace <workspaceId> --name <display name>
   list-workspaces --account <accountId>
@@ -98,7 +100,8 @@ const commands: Record<string, Command> = {
       throw new UsageError("give exactly one of --account and --workspace");
     }
     const scope = typeof account === "string" ? { accountId: account } : { workspaceId: String(workspace) };
-    return createApiKey(prisma, scope, options.test ? "test" : "live");
+    const scopes = options.scopes === undefined ? API_SCOPES : parseScopes(String(options.scopes));
+    return createApiKey(prisma, scope, options.test ? "test" : "live", scopes);
   },
   "revoke-api-key": async (prisma, options) => {
     const apiKeyId = required(options, "id");
@@ -153,6 +156,7 @@ async function main(argv: string[]): Promise<number> {
         timezone: { type: "string" },
         id: { type: "string" },
         format: { type: "string" },
+        scopes: { type: "string" },
         test: { type: "boolean" },
       },
       strict: true,

@@ -124,6 +124,7 @@ builder.mutationField("createContact", (t) =>
     extensions: onInvalidInput((issues, args: { input: CreateContactFields }, context: GraphQLContext) =>
       rejectWorkspaceContactInput(context.prisma, callerOf(context), args.input, issues),
     ),
+    authScopes: { "contacts:write": true },
     resolve: (_root, { input }, context) => createParsedContact(context.prisma, callerOf(context), input),
   }),
 );
@@ -150,6 +151,7 @@ builder.mutationField("upsertContact", (t) =>
     extensions: onInvalidInput((issues, args: { input: UpsertContactFields }, context: GraphQLContext) =>
       rejectWorkspaceContactInput(context.prisma, callerOf(context), args.input, issues),
     ),
+    authScopes: { "contacts:write": true },
     resolve: (_root, { input }, context) => upsertParsedContact(context.prisma, callerOf(context), input),
   }),
 );
@@ -171,6 +173,7 @@ builder.mutationField("updateContact", (t) =>
     extensions: onInvalidInput((issues, args: { id: string; input: UpdateContactFields }, context: GraphQLContext) =>
       rejectUpdateInput(context.prisma, callerOf(context), args.id, args.input, issues),
     ),
+    authScopes: { "contacts:write": true },
     resolve: (_root, { id, input }, context) => updateParsedContact(context.prisma, callerOf(context), id, input),
   }),
 );
@@ -186,6 +189,7 @@ builder.mutationField("deleteContact", (t) =>
       result: { name: "DeleteContactSuccess", description: "The contact was deleted." },
       dataField: { name: "deletedContactId", description: "The id of the contact that was deleted." },
     },
+    authScopes: { "contacts:write": true },
     resolve: (_root, { id }, context) => deleteContact(context.prisma, callerOf(context), id),
   }),
 );

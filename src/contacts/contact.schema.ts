@@ -85,6 +85,7 @@ builder.queryField("contact", (t) =>
     nullable: true,
     description: "One live contact by id; null when it does not exist, is deleted, or the key may not see it.",
     args: { id: t.arg.id({ required: true, description: "The contact's id." }) },
+    authScopes: { "contacts:read": true },
     resolve: (_root, { id }, context) => findContact(context.prisma, callerOf(context), id),
   }),
 );
@@ -106,6 +107,7 @@ builder.queryField("contacts", (t) =>
       }),
       filter: t.arg({ type: ContactFilter, required: false, description: "Conditions on the contacts." }),
     },
+    authScopes: { "contacts:read": true },
     resolve: (_root, args, context) =>
       asGraphQLError(async () => {
         const page = await listContacts(context.prisma, callerOf(context), args);

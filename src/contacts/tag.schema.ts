@@ -17,6 +17,7 @@ builder.queryField("tags", (t) =>
     description:
       "The tags of a workspace (every reachable workspace's, for an account key that names none), sorted like a contact's tags. Empty for a workspace the key cannot reach.",
     args: { workspaceId: t.arg.id({ required: false, description: "Narrow to one workspace." }) },
+    authScopes: { "contacts:read": true },
     resolve: (_root, { workspaceId }, context) => listTags(context.prisma, callerOf(context), workspaceId),
   }),
 );

@@ -43,6 +43,7 @@ builder.queryField("customVariables", (t) =>
     description:
       "The custom variables of a workspace (every reachable workspace's, for an account key that names none), sorted by name. Empty for a workspace the key cannot reach.",
     args: { workspaceId: t.arg.id({ required: false, description: "Narrow to one workspace." }) },
+    authScopes: { "contacts:read": true },
     resolve: (_root, { workspaceId }, context) => listCustomVariables(context.prisma, callerOf(context), workspaceId),
   }),
 );
@@ -58,6 +59,7 @@ builder.mutationField("createCustomVariable", (t) =>
       result: { name: "CreateCustomVariableSuccess", description: "The custom variable was defined." },
       dataField: { name: "customVariable", description: "The new custom variable." },
     },
+    authScopes: { "workspace:admin": true },
     resolve: (_root, { input }, context) => createCustomVariable(context.prisma, callerOf(context), input),
   }),
 );
@@ -71,11 +73,12 @@ builder.mutationField("renameCustomVariable", (t) =>
       name: t.arg.string({ required: true, description: "The new display name: trimmed, 1 to 255 characters." }),
     },
     errors: {
-      types: [ValidationFailed, CustomVariableConflictError, NotFoundError],
+      types: [ValidationFailed, CustomVariableConflictError, NotFoundError, ForbiddenError],
       union: { name: "RenameCustomVariableResult", description: "The renamed custom variable, or why not." },
       result: { name: "RenameCustomVariableSuccess", description: "The custom variable was renamed." },
       dataField: { name: "customVariable", description: "The custom variable with its new name." },
     },
+    authScopes: { "workspace:admin": true },
     resolve: (_root, { id, name }, context) => renameCustomVariable(context.prisma, callerOf(context), id, name),
   }),
 );
@@ -86,11 +89,12 @@ builder.mutationField("deleteCustomVariable", (t) =>
     description: "Deletes a custom variable and every contact value stored under it.",
     args: { id: t.arg.id({ required: true, description: "The custom variable's id." }) },
     errors: {
-      types: [NotFoundError],
+      types: [NotFoundError, ForbiddenError],
       union: { name: "DeleteCustomVariableResult", description: "The deleted variable's id, or why not." },
       result: { name: "DeleteCustomVariableSuccess", description: "The custom variable and its values were deleted." },
       dataField: { name: "deletedCustomVariableId", description: "The id of the deleted custom variable." },
     },
+    authScopes: { "workspace:admin": true },
     resolve: (_root, { id }, context) => deleteCustomVariable(context.prisma, callerOf(context), id),
   }),
 );

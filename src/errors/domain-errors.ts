@@ -1,3 +1,4 @@
+import type { ApiScope } from "../access/scopes.js";
 /**
  * The failures a client can be told about. Domain functions throw these; the GraphQL layer exposes
  * each class as a typed member of a result union (src/errors/errors.schema.ts). Anything else thrown is
@@ -40,8 +41,9 @@ export class ContactConflictError extends Error {
 
 /** Worded the same whatever the reason, so that it reveals nothing about other tenants. */
 export class ForbiddenError extends Error {
-  constructor() {
-    super("This API key may not access that workspace");
+  /** Without a scope: the workspace is out of reach. With one: the key lacks that scope. */
+  constructor(readonly missingScope: ApiScope | null = null) {
+    super(missingScope ? `This API key lacks the ${missingScope} scope` : "This API key may not access that workspace");
     this.name = "ForbiddenError";
   }
 }

@@ -79,8 +79,14 @@ builder.objectType(ContactConflictError, {
 builder.objectType(ForbiddenError, {
   name: "ForbiddenError",
   description:
-    "The API key may not reach that workspace (another account's, another workspace of a workspace key, or none at all: the message is the same).",
+    "The API key may not do this: it lacks the scope the field needs (`missingScope`), or it may not reach that workspace (another account's, another workspace of a workspace key, or none at all: the message is the same).",
   interfaces: [ErrorInterface],
+  fields: (t) => ({
+    missingScope: t.exposeString("missingScope", {
+      nullable: true,
+      description: "The scope the key lacks (`contacts:write`, say); null when the workspace is out of reach.",
+    }),
+  }),
 });
 
 builder.objectType(NotFoundError, {

@@ -10,6 +10,7 @@ import { ValidationFailed } from "./domain-errors.js";
 export const VALIDATION_ISSUE_CODES = {
   REQUIRED: "A value is required here.",
   INVALID_ID: "Not a well-formed id (a UUID).",
+  INVALID_SCOPE: "Not a scope an API key can have (contacts:read, contacts:write, workspace:admin).",
   INVALID_EMAIL: "Not a syntactically valid email address.",
   INVALID_PHONE: "Not a possible phone number in E.164 form (+ country code and digits only).",
   INVALID_TIMEZONE: "Not an IANA time zone name as the tz database spells it.",

@@ -1,16 +1,33 @@
 import SchemaBuilder from "@pothos/core";
 import ErrorsPlugin from "@pothos/plugin-errors";
 import RelayPlugin from "@pothos/plugin-relay";
+import ScopeAuthPlugin, { type AuthFailure, AuthScopeFailureType } from "@pothos/plugin-scope-auth";
 import ValidationPlugin from "@pothos/plugin-validation";
+import { GraphQLError } from "graphql";
 import { DateTimeResolver, JSONObjectResolver } from "graphql-scalars";
+import { API_SCOPES, type ApiScope, isApiScope } from "../access/scopes.js";
+import { ForbiddenError } from "../errors/domain-errors.js";
 import { InvalidInput, validationIssuesOf } from "../errors/validation-issues.js";
 import type { GraphQLContext } from "../server/context.js";
 import { currentRequestRecord } from "../server/observability/request-context.js";
 import DatabaseTurnsPlugin from "../server/plugins/database-turns.js";
 import InvalidInputPlugin from "./invalid-input.js";
 
+/** The scope a field's check found missing (its `authScopes` name one, so one is found). */
+function missingScopeOf(failure: AuthFailure): ApiScope | null {
+  if (failure.kind === AuthScopeFailureType.AuthScope) return isApiScope(failure.scope) ? failure.scope : null;
+  if (failure.kind === AuthScopeFailureType.AnyAuthScopes || failure.kind === AuthScopeFailureType.AllAuthScopes) {
+    for (const inner of failure.failures) {
+      const scope = missingScopeOf(inner);
+      if (scope) return scope;
+    }
+  }
+  return null;
+}
+
 export const builder = new SchemaBuilder<{
   Context: GraphQLContext;
+  AuthScopes: Record<ApiScope, boolean>;
   DefaultFieldNullability: false;
   DefaultEdgesNullability: false;
   DefaultNodeNullability: false;
@@ -20,9 +37,26 @@ export const builder = new SchemaBuilder<{
     JSONObject: { Input: Record<string, unknown>; Output: Record<string, unknown> };
   };
 }>({
-  // plugin-errors wraps InvalidInputPlugin, which wraps the validation of the arguments.
-  plugins: [ErrorsPlugin, InvalidInputPlugin, ValidationPlugin, RelayPlugin, DatabaseTurnsPlugin],
+  // plugin-errors wraps InvalidInputPlugin, which wraps the validation of the arguments and hands a
+  // refused input to scope-auth first, so a key without the field's scope gets ForbiddenError.
+  plugins: [ErrorsPlugin, InvalidInputPlugin, ScopeAuthPlugin, ValidationPlugin, RelayPlugin, DatabaseTurnsPlugin],
   defaultFieldNullability: false,
+  scopeAuth: {
+    // A request without a valid key never gets here (requireApiKeyForData answers 401 first).
+    authScopes: (context) => {
+      const scopes = context.caller?.scopes ?? [];
+      return Object.fromEntries(API_SCOPES.map((scope) => [scope, scopes.includes(scope)])) as Record<
+        ApiScope,
+        boolean
+      >;
+    },
+    // A mutation answers its typed ForbiddenError; a query, a GraphQL error coded FORBIDDEN.
+    unauthorizedError: (_parent, _context, info, result) => {
+      const error = new ForbiddenError(missingScopeOf(result.failure));
+      if (info.operation.operation === "mutation") return error;
+      return new GraphQLError(error.message, { extensions: { code: "FORBIDDEN", missingScope: error.missingScope } });
+    },
+  },
   relay: {
     clientMutationId: "omit",
     cursorType: "String",

@@ -33,6 +33,7 @@ builder.queryField("workspace", (t) =>
     description:
       "One workspace the key reaches; `id` may be omitted with a workspace key. Null when the key cannot reach it.",
     args: { id: t.arg.id({ required: false, description: "The workspace's id." }) },
+    authScopes: { "contacts:read": true },
     resolve: (_root, { id }, context) => findWorkspace(context.prisma, callerOf(context), id),
   }),
 );
@@ -41,6 +42,7 @@ builder.queryField("workspaces", (t) =>
   t.field({
     type: [WorkspaceRef],
     description: "Every workspace the key reaches (one for a workspace key), sorted by name.",
+    authScopes: { "contacts:read": true },
     resolve: (_root, _args, context) => listWorkspaces(context.prisma, callerOf(context)),
   }),
 );
@@ -59,6 +61,7 @@ builder.mutationField("updateWorkspace", (t) =>
       result: { name: "UpdateWorkspaceSuccess", description: "The workspace was updated." },
       dataField: { name: "workspace", description: "The workspace as it is now." },
     },
+    authScopes: { "workspace:admin": true },
     resolve: (_root, { id, input }, context) => updateWorkspace(context.prisma, callerOf(context), id, input),
   }),
 );

@@ -2,6 +2,7 @@ import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { type DocumentNode, print } from "graphql";
 import { expect } from "vitest";
 import { createAccount, createApiKey, createWorkspace } from "../../src/access/accounts.js";
+import type { ApiScope } from "../../src/access/scopes.js";
 import { loadConfig } from "../../src/config.js";
 import { defineCustomVariable } from "../../src/custom-variables/custom-variables.service.js";
 import { type AppOptions, createApp } from "../../src/server/app.js";
@@ -165,7 +166,8 @@ export async function startTestApp(options: { logQueries?: boolean; app?: Partia
     graphql,
     makeTenant,
     defineCustomVariable: (workspaceId: string, name: string) => defineCustomVariable(db.prisma, workspaceId, name),
-    createApiKey: (scope: { accountId: string } | { workspaceId: string }) => createApiKey(db.prisma, scope),
+    createApiKey: (scope: { accountId: string } | { workspaceId: string }, scopes?: readonly ApiScope[]) =>
+      createApiKey(db.prisma, scope, "live", scopes),
     close: () => db.close(),
   };
 }

@@ -105,6 +105,8 @@ export type ValidationIssueCode =
   | 'INVALID_ID'
   /** Not a possible phone number in E.164 form (+ country code and digits only). */
   | 'INVALID_PHONE'
+  /** Not a scope an API key can have (contacts:read, contacts:write, workspace:admin). */
+  | 'INVALID_SCOPE'
   /** Not an IANA time zone name as the tz database spells it. */
   | 'INVALID_TIMEZONE'
   /** A custom value must be a string, a number, a boolean or null. */
@@ -178,6 +180,7 @@ export type RenameCustomVariableMutationVariables = Exact<{
 
 export type RenameCustomVariableMutation = { renameCustomVariable:
     | { __typename: 'CustomVariableConflictError', message: string, existingCustomVariableId: string }
+    | { __typename: 'ForbiddenError' }
     | { __typename: 'NotFoundError', message: string }
     | { __typename: 'RenameCustomVariableSuccess', customVariable: { id: string, workspaceId: string, name: string, createdAt: string } }
     | { __typename: 'ValidationError', message: string, issues: Array<{ path: Array<string>, code: ValidationIssueCode, message: string }> }
@@ -190,6 +193,7 @@ export type DeleteCustomVariableMutationVariables = Exact<{
 
 export type DeleteCustomVariableMutation = { deleteCustomVariable:
     | { __typename: 'DeleteCustomVariableSuccess', deletedCustomVariableId: string }
+    | { __typename: 'ForbiddenError' }
     | { __typename: 'NotFoundError', message: string }
    };
 
