@@ -6,23 +6,10 @@ import { loadConfig } from "../../src/config.js";
 import { defineCustomVariable } from "../../src/custom-variables/custom-variables.service.js";
 import { type AppOptions, createApp } from "../../src/server/app.js";
 import { CreateContactDocument } from "./generated/graphql.js";
+import { type GraphQLResponse, graphQLResponse, textOf } from "./graphql-response.js";
 import { openTestDatabase, type TestDatabase } from "./test-database.js";
 
-export interface GraphQLError {
-  message: string;
-  path?: (string | number)[];
-  extensions?: Record<string, unknown>;
-}
-
-export interface GraphQLResponse<Data = Record<string, any>> {
-  status: number;
-  headers: Headers;
-  body: { data?: Data | null; errors?: GraphQLError[] };
-  /** The response's data; reading it fails the test, naming the status and errors, when the response has none. */
-  readonly data: Data;
-  /** The response's errors, as in `body.errors`. */
-  readonly errors: GraphQLError[] | undefined;
-}
+export type { GraphQLBody, GraphQLError, GraphQLResponse } from "./graphql-response.js";
 
 /**
  * The variables of a typed document, as `graphql()` takes them: required when the operation has a
@@ -59,17 +46,6 @@ export async function expectData<Data>(
   expect(status).toBe(200);
   expect(errors).toBeUndefined();
   return data;
-}
-
-const printed = new WeakMap<DocumentNode, string>();
-function textOf(document: string | DocumentNode) {
-  if (typeof document === "string") return document;
-  let text = printed.get(document);
-  if (text === undefined) {
-    text = print(document);
-    printed.set(document, text);
-  }
-  return text;
 }
 
 export interface Tenant {
@@ -140,21 +116,7 @@ export async function startTestApp(options: { logQueries?: boolean; app?: Partia
       headers,
       body: JSON.stringify({ query: textOf(document), variables }),
     });
-    const body: GraphQLResponse<unknown>["body"] = await response.json();
-    return {
-      status: response.status,
-      headers: response.headers,
-      body,
-      get data() {
-        if (body.data == null) {
-          throw new Error(`No data in the response (HTTP ${response.status}): ${JSON.stringify(body.errors)}`);
-        }
-        return body.data;
-      },
-      get errors() {
-        return body.errors;
-      },
-    };
+    return graphQLResponse(response.status, response.headers, await response.json());
   }
 
   return {
