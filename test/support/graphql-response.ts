@@ -60,3 +60,11 @@ export function textOf(document: string | DocumentNode) {
   }
   return text;
 }
+
+/**
+ * The response to a request a test sent itself (raw JSON, its own headers), read as `graphql()` reads
+ * one; `Data` is the data of the document it sent, unknown for a malformed one.
+ */
+export async function readResponse<Data = unknown>(response: Response): Promise<GraphQLResponse<Data>> {
+  return graphQLResponse<Data>(response.status, response.headers, await response.json());
+}

@@ -10,6 +10,7 @@ import { type GraphQLResponse, graphQLResponse, textOf } from "./graphql-respons
 import { openTestDatabase, type TestDatabase } from "./test-database.js";
 
 export type { GraphQLBody, GraphQLError, GraphQLResponse } from "./graphql-response.js";
+export { readResponse } from "./graphql-response.js";
 
 /**
  * The variables of a typed document, as `graphql()` takes them: required when the operation has a
