@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CREATE_CONTACT, countRows, startTestApp, type TestApp } from "../support/test-app.js";
+import { CreateContactDocument, UpsertContactDocument } from "../support/generated/graphql.js";
+import { countRows, expectTypename, startTestApp, type TestApp, unchecked } from "../support/test-app.js";
 
 // The input types enforce the field rules; a refused input still gets one ValidationError that
 // lists every broken rule in the order of the input's fields, the custom field names judged by the
@@ -12,25 +13,19 @@ beforeAll(async () => {
 });
 afterAll(() => app?.close());
 
-const UPSERT = /* GraphQL */ `
-  mutation Upsert($input: UpsertContactInput!) {
-    upsertContact(input: $input) { __typename ... on ValidationError { message issues { path code message } } }
-  }
-`;
-
 describe("a refused contact input", () => {
   it("lists every field's issue and every custom field's, in order, in one ValidationError", async () => {
     const before = await countRows(app);
-    const response = await app.graphql(app.tenant.workspaceKey, CREATE_CONTACT, {
+    const response = await app.graphql(app.tenant.workspaceKey, CreateContactDocument, {
       input: {
         firstName: "x".repeat(256),
         email: "not-an-address",
         tags: ["ok", "  "],
-        customFields: { Nope: { nested: true }, Score: [1] },
+        // Values the schema's types refuse: an object and a list where a custom value goes.
+        customFields: { Nope: unchecked({ nested: true }), Score: unchecked([1]) },
       },
     });
-    const result = response.body.data?.createContact;
-    expect(result.__typename).toBe("ValidationError");
+    const result = expectTypename(response.data.createContact, "ValidationError");
     expect(result.message).toBe("5 input values are invalid");
     expect(result.issues).toEqual([
       {
@@ -55,20 +50,21 @@ describe("a refused contact input", () => {
   });
 
   it("reports an unknown custom field once the other fields pass", async () => {
-    const response = await app.graphql(app.tenant.workspaceKey, CREATE_CONTACT, {
+    const response = await app.graphql(app.tenant.workspaceKey, CreateContactDocument, {
       input: { firstName: "Ada", customFields: { Score: 1, Nope: 2 } },
     });
-    const result = response.body.data?.createContact;
-    expect(result.issues.map((issue: { path: string[]; code: string }) => [issue.path, issue.code])).toEqual([
+    const result = expectTypename(response.data.createContact, "ValidationError");
+    expect(result.issues.map((issue) => [issue.path, issue.code])).toEqual([
       [["customFields", "Nope"], "UNKNOWN_CUSTOM_FIELD"],
     ]);
   });
 
   it("lists an upsert's missing phone and email after the fields' issues", async () => {
-    const response = await app.graphql(app.tenant.workspaceKey, UPSERT, { input: { lastName: "y".repeat(300) } });
-    const result = response.body.data?.upsertContact;
-    expect(result.__typename).toBe("ValidationError");
-    expect(result.issues.map((issue: { path: string[]; code: string }) => [issue.path, issue.code])).toEqual([
+    const response = await app.graphql(app.tenant.workspaceKey, UpsertContactDocument, {
+      input: { lastName: "y".repeat(300) },
+    });
+    const result = expectTypename(response.data.upsertContact, "ValidationError");
+    expect(result.issues.map((issue) => [issue.path, issue.code])).toEqual([
       [["lastName"], "TOO_LONG"],
       [["phone"], "REQUIRED"],
       [["email"], "REQUIRED"],

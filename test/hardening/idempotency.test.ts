@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { claimIdempotencyKey, purgeExpiredIdempotencyKeys } from "../../src/server/plugins/idempotency-store.js";
 import { createContact } from "../support/contact-helpers.js";
 import { CreateContactDocument, UpsertContactDocument } from "../support/generated/graphql.js";
-import { textOf } from "../support/graphql-response.js";
+import { graphQLResponse, textOf } from "../support/graphql-response.js";
 import {
   CREATE_CONTACT,
   countRows,
@@ -25,6 +25,11 @@ interface Sent<Data> {
   status: number;
   text: string;
   body: GraphQLBody<Data>;
+}
+
+/** The data of a sent response; the test fails, naming the errors, when it has none. */
+function dataOf<Data>(sent: Sent<Data>): Data {
+  return graphQLResponse(sent.status, new Headers(), sent.body).data;
 }
 
 /** The data a raw operation below asks for: the created contact's `__typename`. */
@@ -61,7 +66,7 @@ describe("Idempotency-Key", () => {
   it("replays the first response byte for byte to a retry with the same input, writing once", async () => {
     const input = { input: { email: "idem@example.com", tags: ["once"] } };
     const first = await send(app.tenant.workspaceKey, "key-1", CreateContactDocument, input);
-    expectTypename(first.body.data?.createContact, "CreateContactSuccess");
+    expectTypename(dataOf(first).createContact, "CreateContactSuccess");
     const before = await countRows(app);
     const retry = await send(app.tenant.workspaceKey, "key-1", CreateContactDocument, input);
     expect(retry).toEqual(first);
@@ -71,7 +76,7 @@ describe("Idempotency-Key", () => {
   it("replays a typed error too", async () => {
     const input = { input: { email: "not-an-email" } };
     const first = await send(app.tenant.workspaceKey, "key-typed-error", CreateContactDocument, input);
-    expectTypename(first.body.data?.createContact, "ValidationError");
+    expectTypename(dataOf(first).createContact, "ValidationError");
     expect(await send(app.tenant.workspaceKey, "key-typed-error", CreateContactDocument, input)).toEqual(first);
   });
 
@@ -106,19 +111,19 @@ describe("Idempotency-Key", () => {
     const input = { input: { email: "scoped@example.com" } };
     const mine = await send(app.tenant.workspaceKey, "shared-key", CreateContactDocument, input);
     const theirs = await send(app.stranger.workspaceKey, "shared-key", CreateContactDocument, input);
-    const myContact = expectTypename(mine.body.data?.createContact, "CreateContactSuccess").contact;
-    const theirContact = expectTypename(theirs.body.data?.createContact, "CreateContactSuccess").contact;
+    const myContact = expectTypename(dataOf(mine).createContact, "CreateContactSuccess").contact;
+    const theirContact = expectTypename(dataOf(theirs).createContact, "CreateContactSuccess").contact;
     expect(theirContact.id).not.toBe(myContact.id);
   });
 
   it("works for upsertContact", async () => {
     const input = { input: { phone: "+12125550888", firstName: "Una" } };
     const first = await send(app.tenant.workspaceKey, "upsert-key", UpsertContactDocument, input);
-    expect(expectTypename(first.body.data?.upsertContact, "UpsertContactSuccess").created).toBe(true);
+    expect(expectTypename(dataOf(first).upsertContact, "UpsertContactSuccess").created).toBe(true);
     expect(await send(app.tenant.workspaceKey, "upsert-key", UpsertContactDocument, input)).toEqual(first);
     // Without the header, the same upsert is simply an update.
     const plain = await send(app.tenant.workspaceKey, null, UpsertContactDocument, input);
-    expect(expectTypename(plain.body.data?.upsertContact, "UpsertContactSuccess").created).toBe(false);
+    expect(expectTypename(dataOf(plain).upsertContact, "UpsertContactSuccess").created).toBe(false);
   });
 
   it("refuses an empty or over-long key (400)", async () => {
@@ -140,7 +145,7 @@ describe("Idempotency-Key", () => {
     for (const [i, operation] of operations.entries()) {
       const before = await app.db.prisma.contact.count();
       const first = await send<CreatedTypename>(app.tenant.workspaceKey, `fragment-key-${i}`, operation, {});
-      expect(first.body.data?.createContact.__typename).toBe("CreateContactSuccess");
+      expect(dataOf(first).createContact.__typename).toBe("CreateContactSuccess");
       expect(await send(app.tenant.workspaceKey, `fragment-key-${i}`, operation, {})).toEqual(first);
       expect(await app.db.prisma.contact.count()).toBe(before + 1);
     }
@@ -178,7 +183,7 @@ describe("Idempotency-Key", () => {
     const reused = await send(app.tenant.workspaceKey, "old-key", CreateContactDocument, {
       input: { email: "fresh@example.com" },
     });
-    expectTypename(reused.body.data?.createContact, "CreateContactSuccess");
+    expectTypename(dataOf(reused).createContact, "CreateContactSuccess");
     const stored = await app.db.prisma.idempotencyKey.findFirstOrThrow({ where: { key: "old-key" } });
     expect(stored.expiresAt.getTime() - Date.now()).toBeGreaterThan(23 * 3600 * 1000);
     await app.db.prisma.idempotencyKey.updateMany({
