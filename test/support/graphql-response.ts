@@ -15,7 +15,7 @@ export interface GraphQLBody<Data> {
   errors?: GraphQLError[];
 }
 
-export interface GraphQLResponse<Data = Record<string, any>> {
+export interface GraphQLResponse<Data = Record<string, unknown>> {
   status: number;
   headers: Headers;
   body: GraphQLBody<Data>;

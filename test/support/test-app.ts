@@ -100,7 +100,7 @@ export async function startTestApp(options: { logQueries?: boolean; app?: Partia
     document: TypedDocumentNode<Data, Variables>,
     ...variables: VariablesOf<Variables>
   ): Promise<GraphQLResponse<Data>>;
-  async function graphql<Data = Record<string, any>>(
+  async function graphql<Data = Record<string, unknown>>(
     key: string | null,
     query: string,
     variables?: Record<string, unknown>,
