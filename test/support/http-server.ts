@@ -47,27 +47,28 @@ export async function startHttpServer(
   const server: Server = createServer(http.listener);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  /** POSTs one GraphQL operation as JSON: a string as it is (malformed, over a limit), a document printed. */
+  function post(
+    key: string | null,
+    query: string | DocumentNode,
+    variables?: Record<string, unknown>,
+    headers: Record<string, string> = {},
+  ) {
+    return fetch(`${url}/graphql`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        ...(key ? { authorization: `Bearer ${key}` } : {}),
+        ...headers,
+      },
+      body: JSON.stringify({ query: textOf(query), variables }),
+    });
+  }
   return {
     url,
     logs,
     http,
-    /** POSTs one GraphQL operation as JSON: a string as it is (malformed, over a limit), a document printed. */
-    post(
-      key: string | null,
-      query: string | DocumentNode,
-      variables?: Record<string, unknown>,
-      headers: Record<string, string> = {},
-    ) {
-      return fetch(`${url}/graphql`, {
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          ...(key ? { authorization: `Bearer ${key}` } : {}),
-          ...headers,
-        },
-        body: JSON.stringify({ query: textOf(query), variables }),
-      });
-    },
+    post,
     /** POSTs one typed operation, as `post` does, and reads its response as the test app's `graphql()` does. */
     async graphql<Data, Variables>(
       key: string | null,
@@ -75,7 +76,7 @@ export async function startHttpServer(
       variables: Variables,
       headers: Record<string, string> = {},
     ) {
-      const response = await this.post(key, document, variables as Record<string, unknown>, headers);
+      const response = await post(key, document, variables as Record<string, unknown>, headers);
       return graphQLResponse<Data>(response.status, response.headers, await response.json());
     },
     close: () =>
