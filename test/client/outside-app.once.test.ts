@@ -10,6 +10,7 @@ import type { Page } from "playwright-core";
 import sirv from "sirv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestPage, type TestPage } from "../support/browser.js";
+import { ContactEmailsDocument } from "../support/generated/graphql.js";
 import { postGraphQL, type ServerProcess, startServerProcess } from "../support/server-process.js";
 
 /**
@@ -293,8 +294,8 @@ describe("the client package in an app outside this repository", () => {
       `CreateContactSuccess ${adaId} ada@example.com`,
     ]);
 
-    const stored = await postGraphQL(api?.url ?? "", apiKey, "{ contacts { edges { node { id email } } } }", {});
-    expect(stored.body.data?.contacts.edges).toEqual([{ node: { id: adaId, email: "ada@example.com" } }]);
+    const stored = await postGraphQL(api?.url ?? "", apiKey, ContactEmailsDocument, {});
+    expect(stored.data.contacts.edges).toEqual([{ node: { id: adaId, email: "ada@example.com" } }]);
   });
 
   it("lists the contacts one page at a time and appends the next page with fetchMore", async () => {

@@ -3,8 +3,8 @@ import { get } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAccount, createWorkspace } from "../../src/access/accounts.js";
+import { CreateContactDocument } from "../support/generated/graphql.js";
 import { postGraphQL, type ServerProcess, startServerProcess } from "../support/server-process.js";
-import { CREATE_CONTACT } from "../support/test-app.js";
 import { openTestDatabase, type TestDatabase } from "../support/test-database.js";
 
 // WEB_CONCURRENCY=2: one primary that forks two server processes sharing the port. What a client
@@ -54,10 +54,10 @@ describe("cluster mode (WEB_CONCURRENCY=2 on PostgreSQL)", { timeout: 120_000 },
     await waitFor("two workers", () => (workerPids(server.pid).length === 2 ? true : undefined));
     const answers = await Promise.all(
       Array.from({ length: 20 }, () =>
-        postGraphQL(server.url, key, CREATE_CONTACT, { input: { email: "same@example.com" } }),
+        postGraphQL(server.url, key, CreateContactDocument, { input: { email: "same@example.com" } }),
       ),
     );
-    const kinds = answers.map((answer) => answer.body.data?.createContact.__typename);
+    const kinds = answers.map((answer) => answer.data.createContact.__typename);
     expect(kinds.filter((kind) => kind === "CreateContactSuccess")).toHaveLength(1);
     expect(kinds.filter((kind) => kind === "ConflictError")).toHaveLength(19);
     expect(await db.prisma.contact.count()).toBe(1);
@@ -80,8 +80,10 @@ describe("cluster mode (WEB_CONCURRENCY=2 on PostgreSQL)", { timeout: 120_000 },
     });
     expect(replacement).toContain(survivor);
     for (let i = 0; i < 6; i++) {
-      const answer = await postGraphQL(server.url, key, CREATE_CONTACT, { input: { email: `after${i}@example.com` } });
-      expect(answer.body.data?.createContact.__typename).toBe("CreateContactSuccess");
+      const answer = await postGraphQL(server.url, key, CreateContactDocument, {
+        input: { email: `after${i}@example.com` },
+      });
+      expect(answer.data.createContact.__typename).toBe("CreateContactSuccess");
     }
   });
 

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PrismaClient } from "../../src/generated/prisma/client.js";
 import { createApp } from "../../src/server/app.js";
-import { CREATE_CONTACT, defaultAppConfig, startTestApp, type TestApp } from "../support/test-app.js";
+import type { CreateContactMutation } from "../support/generated/graphql.js";
+import { CREATE_CONTACT, defaultAppConfig, type GraphQLBody, startTestApp, type TestApp } from "../support/test-app.js";
 
 /**
  * What node-postgres throws when a connection is gone, as a request meets it while PostgreSQL stops
@@ -49,7 +50,7 @@ describe("a request that meets a lost database connection", () => {
       });
       expect(response.status).toBe(503);
       expect(response.headers.get("retry-after")).toBe("1");
-      const body = await response.json();
+      const body: GraphQLBody<CreateContactMutation> = await response.json();
       expect(body.errors?.[0]?.extensions?.code).toBe("SERVICE_UNAVAILABLE");
     });
   }
@@ -65,7 +66,7 @@ describe("a request that arrives after the server closed its database (shutting 
       headers: { "content-type": "application/json", authorization: `Bearer ${closing.tenant.workspaceKey}` },
       body: JSON.stringify({ query: CREATE_CONTACT, variables: { input: { email: "closed@example.com" } } }),
     });
-    const body = await response.json();
+    const body: GraphQLBody<CreateContactMutation> = await response.json();
     expect(body.errors?.[0]?.extensions?.code, JSON.stringify(body)).toBe("SERVICE_UNAVAILABLE");
     expect(response.status).toBe(503);
   });

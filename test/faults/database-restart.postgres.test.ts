@@ -2,9 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAccount, createWorkspace } from "../../src/access/accounts.js";
 import { defineCustomVariable } from "../../src/custom-variables/custom-variables.service.js";
 import { openDatabase } from "../../src/storage/database.js";
+import type { CreateContactMutation } from "../support/generated/graphql.js";
 import { startThrowawayCluster, type ThrowawayCluster } from "../support/postgres-cluster.js";
 import { type ServerProcess, startServerProcess } from "../support/server-process.js";
-import { CREATE_CONTACT } from "../support/test-app.js";
+import { CREATE_CONTACT, type GraphQLBody } from "../support/test-app.js";
 
 // PostgreSQL restarted under load. The test runs its own throwaway cluster (initdb/pg_ctl on a
 // spare loopback port), never the shared server. While the database is away every request still
@@ -98,7 +99,7 @@ async function createOnce(url: string, n: number, worker: number, t0: number): P
     });
     const text = await response.text();
     const end = Date.now() - t0;
-    const body = JSON.parse(text);
+    const body: GraphQLBody<CreateContactMutation> = JSON.parse(text);
     const result = body.data?.createContact;
     if (response.status === 200 && result?.__typename === "CreateContactSuccess" && !body.errors) {
       return { start, end, kind: "success", status: 200, contactId: result.contact.id };

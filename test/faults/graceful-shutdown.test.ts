@@ -8,6 +8,7 @@ import { createAccount, createWorkspace } from "../../src/access/accounts.js";
 import { defineCustomVariable } from "../../src/custom-variables/custom-variables.service.js";
 import { type Database, openDatabase } from "../../src/storage/database.js";
 import { migrate } from "../../src/storage/migrations.js";
+import type { CreateContactMutation } from "../support/generated/graphql.js";
 import {
   CONNECTION_ACCOUNTING,
   connectionAccounting,
@@ -17,7 +18,7 @@ import {
   type ServerProcess,
   startServerProcess,
 } from "../support/server-process.js";
-import { CREATE_CONTACT } from "../support/test-app.js";
+import { CREATE_CONTACT, type GraphQLBody } from "../support/test-app.js";
 import { openTestDatabase, storage, type TestDatabase } from "../support/test-database.js";
 
 // SIGTERM in the middle of a load: the server stops accepting, answers every request it accepted
@@ -147,7 +148,8 @@ describe("graceful shutdown", { timeout: 180_000 }, () => {
             refusedInARow = 0;
             let typename: string | undefined;
             try {
-              typename = JSON.parse(answer.body).data?.createContact?.__typename;
+              const body: GraphQLBody<CreateContactMutation> = JSON.parse(answer.body);
+              typename = body.data?.createContact?.__typename;
             } catch {
               typename = undefined;
             }

@@ -1,7 +1,9 @@
+import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAccount, createWorkspace } from "../../src/access/accounts.js";
-import { type GraphQLAnswer, postGraphQL, type ServerProcess, startServerProcess } from "../support/server-process.js";
-import { CREATE_CONTACT } from "../support/test-app.js";
+import { CreateContactDocument, UpsertContactDocument } from "../support/generated/graphql.js";
+import { postGraphQL, type ServerProcess, startServerProcess } from "../support/server-process.js";
+import { expectTypename } from "../support/test-app.js";
 import { openTestDatabase, type TestDatabase } from "../support/test-database.js";
 
 // Two server processes on one PostgreSQL database, as two replicas behind a load balancer: the
@@ -28,29 +30,20 @@ afterAll(async () => {
   await db?.close();
 });
 
-const UPSERT = /* GraphQL */ `
-  mutation Upsert($input: UpsertContactInput!) {
-    upsertContact(input: $input) {
-      __typename
-      ... on UpsertContactSuccess { created contact { id email phone tags { name } } }
-      ... on ValidationError { issues { path code } }
-      ... on ConflictError { conflicts { field existingContactId } }
-      ... on ForbiddenError { message }
-    }
-  }
-`;
-
-/** Sends the operations all at once, alternating between the two servers. */
-async function race(query: string, inputs: Record<string, unknown>[]): Promise<Record<string, any>[]> {
-  const answers: GraphQLAnswer[] = await Promise.all(
-    inputs.map((input, i) => postGraphQL((servers[i % 2] as ServerProcess).url, key, query, { input }, 60_000)),
+/** Sends the operations all at once, alternating between the two servers; their data, in order. */
+async function race<Data, Input>(
+  document: TypedDocumentNode<Data, { input: Input }>,
+  inputs: Input[],
+): Promise<Data[]> {
+  const answers = await Promise.all(
+    inputs.map((input, i) => postGraphQL((servers[i % 2] as ServerProcess).url, key, document, { input }, 60_000)),
   );
   for (const answer of answers) {
     // No internal error, no unavailable database, no masked error: a typed result, every time.
-    expect(answer.body.errors, JSON.stringify(answer.body.errors)).toBeUndefined();
+    expect(answer.errors, JSON.stringify(answer.errors)).toBeUndefined();
     expect(answer.status).toBe(200);
   }
-  return answers.map((answer) => Object.values(answer.body.data ?? {})[0] as Record<string, any>);
+  return answers.map((answer) => answer.data);
 }
 
 function expectNoErrorLogged() {
@@ -63,11 +56,13 @@ function expectNoErrorLogged() {
 
 describe("two server processes on one database", { timeout: 120_000 }, () => {
   it(`${RACERS} creates with one email, split across both: one contact and ${RACERS - 1} ConflictErrors`, async () => {
-    const results = await race(
-      CREATE_CONTACT,
-      Array.from({ length: RACERS }, (_, i) => ({ email: i % 3 === 0 ? "Race@Example.com" : "race@example.com" })),
-    );
-    const winners = results.filter((result) => result.__typename === "CreateContactSuccess");
+    const results = (
+      await race(
+        CreateContactDocument,
+        Array.from({ length: RACERS }, (_, i) => ({ email: i % 3 === 0 ? "Race@Example.com" : "race@example.com" })),
+      )
+    ).map((data) => data.createContact);
+    const winners = results.flatMap((result) => (result.__typename === "CreateContactSuccess" ? [result] : []));
     expect(winners).toHaveLength(1);
     const winnerId = winners[0]?.contact.id;
     const losers = results.filter((result) => result.__typename !== "CreateContactSuccess");
@@ -88,11 +83,12 @@ describe("two server processes on one database", { timeout: 120_000 }, () => {
   for (const field of ["phone", "email"] as const) {
     it(`${RACERS} upserts with one new ${field}, split across both: one contact, every racer's tag on it`, async () => {
       const value = field === "phone" ? "+12125550177" : "upsert-race@example.com";
-      const results = await race(
-        UPSERT,
-        Array.from({ length: RACERS }, (_, i) => ({ [field]: value, tags: [`racer-${field}-${i}`] })),
-      );
-      for (const result of results) expect(result.__typename).toBe("UpsertContactSuccess");
+      const results = (
+        await race(
+          UpsertContactDocument,
+          Array.from({ length: RACERS }, (_, i) => ({ [field]: value, tags: [`racer-${field}-${i}`] })),
+        )
+      ).map((data) => expectTypename(data.upsertContact, "UpsertContactSuccess"));
       expect(results.filter((result) => result.created)).toHaveLength(1);
       const ids = new Set(results.map((result) => result.contact.id));
       expect(ids.size).toBe(1);

@@ -1,7 +1,16 @@
 import { randomUUID } from "node:crypto";
 import { expect } from "vitest";
 import { createWorkspace } from "../../src/access/accounts.js";
-import { startTestApp, type TestApp } from "../support/test-app.js";
+import { createContact, deleteContact } from "../support/contact-helpers.js";
+import {
+  CreateContactDocument,
+  type CreateContactMutation,
+  UpdateContactDocument,
+  type UpdateContactMutation,
+  UpsertContactDocument,
+  type UpsertContactMutation,
+} from "../support/generated/graphql.js";
+import { type GraphQLResponse, startTestApp, type TestApp, unchecked } from "../support/test-app.js";
 import { storage } from "../support/test-database.js";
 import {
   type KeyChoice,
@@ -50,29 +59,32 @@ function asRead(contact: StoredContact): StoredContact {
   };
 }
 
-const CONTACT_FIELDS = /* GraphQL */ `
-  id workspaceId firstName lastName email phone timezone
-  tags { id name } customFields { name value } createdAt updatedAt
-`;
-const FAILURES = /* GraphQL */ `
-  ... on ValidationError { message issues { path code message } }
-  ... on ConflictError { message conflicts { field existingContactId } }
-  ... on ForbiddenError { message }
-`;
-const DOCUMENTS: Record<Mutation, string> = {
-  create: `mutation Create($input: CreateContactInput!) {
-    result: createContact(input: $input) { __typename ... on CreateContactSuccess { contact { ${CONTACT_FIELDS} } } ${FAILURES} }
-  }`,
-  upsert: `mutation Upsert($input: UpsertContactInput!) {
-    result: upsertContact(input: $input) { __typename ... on UpsertContactSuccess { created contact { ${CONTACT_FIELDS} } } ${FAILURES} }
-  }`,
-  update: `mutation Update($id: ID!, $input: UpdateContactInput!) {
-    result: updateContact(id: $id, input: $input) {
-      __typename ... on UpdateContactSuccess { contact { ${CONTACT_FIELDS} } } ${FAILURES} ... on NotFoundError { message }
-    }
-  }`,
-};
-const SUCCESS: Record<Mutation, string> = {
+/** A mutation's result, whichever mutation and whichever member of its union. */
+type Result =
+  | CreateContactMutation["createContact"]
+  | UpsertContactMutation["upsertContact"]
+  | UpdateContactMutation["updateContact"];
+type Answer =
+  | GraphQLResponse<CreateContactMutation>
+  | GraphQLResponse<UpsertContactMutation>
+  | GraphQLResponse<UpdateContactMutation>;
+
+/** Sends a case's mutation with its variables as generated: the schema's types may refuse them, as the server must. */
+function send(app: TestApp, key: string, mutation: Mutation, variables: unknown): Promise<Answer> {
+  if (mutation === "create") return app.graphql(key, CreateContactDocument, unchecked(variables));
+  if (mutation === "upsert") return app.graphql(key, UpsertContactDocument, unchecked(variables));
+  return app.graphql(key, UpdateContactDocument, unchecked(variables));
+}
+
+/** The mutation's result in an answer with data. */
+function resultOf(answer: Answer): Result {
+  const data = answer.data;
+  if ("createContact" in data) return data.createContact;
+  if ("upsertContact" in data) return data.upsertContact;
+  return data.updateContact;
+}
+
+const SUCCESS: Record<Mutation, Result["__typename"]> = {
   create: "CreateContactSuccess",
   upsert: "UpsertContactSuccess",
   update: "UpdateContactSuccess",
@@ -120,8 +132,6 @@ export interface World {
   stats: Record<string, number>;
 }
 
-const DELETE = /* GraphQL */ `mutation Delete($id: ID!) { deleteContact(id: $id) { __typename } }`;
-
 /** A fresh database, a second workspace with a default timezone, custom variables, and seeded contacts. */
 export async function startWorld(): Promise<World> {
   const app = await startTestApp();
@@ -166,19 +176,19 @@ export async function startWorld(): Promise<World> {
   };
   // Pool values some contacts already hold (live or deleted), so that conflicts and matches happen.
   const seed = async (workspace: WorkspaceInfo, index: number, remove: boolean) => {
-    const response = await app.graphql(workspace.key, DOCUMENTS.create, {
-      input: {
+    const { id } = await createContact(
+      app,
+      {
         email: POOL_EMAILS[index],
         phone: POOL_PHONES[index],
         firstName: `Seed ${index}`,
         tags: ["seed", index % 2 ? "VIP" : "vip"],
         customFields: workspace === world.main ? { Score: index, "Lead Source": "seed" } : { "Lead Source": "seed" },
       },
-    });
-    const id = response.body.data?.result?.contact?.id;
-    if (!id) throw new Error(`seeding failed: ${JSON.stringify(response.body)}`);
+      workspace.key,
+    );
     if (remove) {
-      await app.graphql(world.accountKey, DELETE, { id });
+      await deleteContact(app, id, world.accountKey);
       world.deletedIds.push(id);
     } else {
       world.contactIds.push({ workspaceId: workspace.id, id });
@@ -445,16 +455,16 @@ let freshSequence = 0;
 async function createFresh(world: World, caller: Caller): Promise<string> {
   freshSequence += 1;
   const workspace = caller.workspaceId === world.second.id ? world.second : world.main;
-  const response = await world.app.graphql(workspace.key, DOCUMENTS.create, {
-    input: {
+  const { id } = await createContact(
+    world.app,
+    {
       firstName: `Fresh ${freshSequence}`,
       email: `fresh${freshSequence}@example.com`,
       tags: ["fresh", freshSequence % 2 ? "VIP" : "vip"],
       customFields: { "Lead Source": `fresh ${freshSequence}` },
     },
-  });
-  const id = response.body.data?.result?.contact?.id;
-  if (!id) throw new Error(`could not create a contact to update: ${JSON.stringify(response.body)}`);
+    workspace.key,
+  );
   world.contactIds.push({ workspaceId: workspace.id, id });
   return id;
 }
@@ -518,7 +528,7 @@ export async function runCase(world: World, mutation: Mutation, testCase: Case):
   const allowed = refused ? null : await expectations(world, mutation, caller, input, variables.id);
 
   const rowsBefore = await countRows(world);
-  const answer = await app.graphql(caller.key, DOCUMENTS[mutation], variables);
+  const answer = await send(app, caller.key, mutation, variables);
   const context = () => JSON.stringify({ mutation, caller: testCase.key, variables }).slice(0, 3000);
   const errors = answer.body.errors ?? [];
 
@@ -539,21 +549,21 @@ export async function runCase(world: World, mutation: Mutation, testCase: Case):
   }
   expect(answer.status, `${context()}\n${JSON.stringify(answer.body)}`).toBe(200);
   expect(errors, context()).toEqual([]);
-  const result = answer.body.data?.result;
-  expect(result?.__typename, context()).toBeTypeOf("string");
+  const result = resultOf(answer);
+  expect(result.__typename, context()).toBeTypeOf("string");
   const explain = () => `${context()}\nanswer: ${JSON.stringify(result).slice(0, 3000)}`;
-  const succeeded = result.__typename === SUCCESS[mutation];
+  // An upsert's success is tallied as a create or an update.
   bump(
     world,
-    succeeded && mutation === "upsert"
+    result.__typename === "UpsertContactSuccess"
       ? `${result.__typename} (${result.created ? "created" : "updated"})`
       : result.__typename,
   );
 
-  if (!succeeded) {
+  if (result.__typename !== SUCCESS[mutation] || !("contact" in result)) {
     if (result.__typename === "ValidationError") {
       expect(allowed.issues.any, explain()).toBe(true);
-      const actual: ActualIssue[] = result.issues.map((issue: ActualIssue) => ({ path: issue.path, code: issue.code }));
+      const actual: ActualIssue[] = result.issues.map((issue) => ({ path: issue.path, code: issue.code }));
       expect(actual.length, explain()).toBeGreaterThan(0);
       expect(issuesMismatch(allowed.issues, actual), explain()).toBeNull();
     } else if (result.__typename === "ForbiddenError") {
@@ -577,7 +587,8 @@ export async function runCase(world: World, mutation: Mutation, testCase: Case):
   expect(allowed.success, explain()).not.toBeNull();
   const expected = allowed.success as NonNullable<Allowed["success"]>;
   const contact = result.contact;
-  if (mutation === "upsert") expect(result.created, explain()).toBe(expected.created);
+  // A success is this mutation's (checked above): an upsert's, exactly when it is UpsertContactSuccess.
+  if (result.__typename === "UpsertContactSuccess") expect(result.created, explain()).toBe(expected.created);
   const returned: StoredContact = {
     id: contact.id,
     workspaceId: contact.workspaceId,
@@ -587,7 +598,7 @@ export async function runCase(world: World, mutation: Mutation, testCase: Case):
     phone: contact.phone,
     timezone: contact.timezone,
     deletedAt: null,
-    tags: contact.tags.map((tag: { name: string }) => tag.name),
+    tags: contact.tags.map((tag) => tag.name),
     customFields: contact.customFields,
   };
   const want: StoredContact = { ...expected.contact, id: expected.before?.id ?? contact.id };

@@ -1,7 +1,8 @@
 import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CreateContactDocument } from "../support/generated/graphql.js";
 import { startHttpServer } from "../support/http-server.js";
-import { CREATE_CONTACT, countRows, startTestApp, type TestApp } from "../support/test-app.js";
+import { CREATE_CONTACT, countRows, expectTypename, startTestApp, type TestApp } from "../support/test-app.js";
 
 let app: TestApp;
 let server: Awaited<ReturnType<typeof startHttpServer>>;
@@ -38,7 +39,7 @@ describe("request body limit", () => {
   it("answers 413 to a declared body over the limit, before parsing, and writes nothing", async () => {
     const before = await countRows(app);
     const padding = "x".repeat(70 * 1024);
-    const response = await server.post(app.tenant.workspaceKey, CREATE_CONTACT, {
+    const response = await server.post(app.tenant.workspaceKey, CreateContactDocument, {
       input: { email: "big@example.com", firstName: padding },
     });
     expect(response.status).toBe(413);
@@ -55,11 +56,11 @@ describe("request body limit", () => {
   });
 
   it("serves a body under the limit", async () => {
-    const response = await server.post(app.tenant.workspaceKey, CREATE_CONTACT, {
+    const response = await server.graphql(app.tenant.workspaceKey, CreateContactDocument, {
       input: { email: "small@example.com" },
     });
     expect(response.status).toBe(200);
-    expect((await response.json()).data.createContact.__typename).toBe("CreateContactSuccess");
+    expectTypename(response.data.createContact, "CreateContactSuccess");
   });
 });
 
@@ -81,7 +82,7 @@ describe("probes, request ids, metrics", () => {
   });
 
   it("exposes Prometheus metrics by operation and outcome when enabled", async () => {
-    await server.post(app.tenant.workspaceKey, CREATE_CONTACT, { input: { email: "not an email" } });
+    await server.graphql(app.tenant.workspaceKey, CreateContactDocument, { input: { email: "not an email" } });
     const text = await (await fetch(`${server.url}/metrics`)).text();
     expect(text).toMatch(
       /contacts_api_requests_total\{operation="createContact",outcome="ValidationError",status="200"\} \d+/,

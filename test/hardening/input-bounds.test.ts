@@ -1,8 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_CUSTOM_FIELDS_PER_REQUEST } from "../../src/contacts/rules/custom-fields.js";
 import { MAX_ISSUES } from "../../src/errors/validation-issues.js";
-import { createContactThroughApi, issuesOf, tick } from "../support/contact-helpers.js";
-import { CREATE_CONTACT, countRows, startTestApp, type TestApp } from "../support/test-app.js";
+import { createContactResult, createContactThroughApi, issuesOf, tick } from "../support/contact-helpers.js";
+import {
+  ContactIdsDocument,
+  type ContactIdsQueryVariables,
+  type CreateContactInput,
+  type CreateContactMutation,
+  InputFieldDescriptionsDocument,
+  UpdateContactDocument,
+  UpsertContactDocument,
+} from "../support/generated/graphql.js";
+import {
+  CREATE_CONTACT,
+  countRows,
+  expectTypename,
+  readResponse,
+  startTestApp,
+  type TestApp,
+} from "../support/test-app.js";
 
 /**
  * Inputs a stranger controls are bounded by what a real request needs: a request cannot make the
@@ -15,37 +31,10 @@ beforeAll(async () => {
 });
 afterAll(() => app?.close());
 
-const UPSERT = /* GraphQL */ `
-  mutation Upsert($input: UpsertContactInput!) {
-    upsertContact(input: $input) {
-      __typename
-      ... on UpsertContactSuccess { contact { id customFields { name value } } }
-      ... on ValidationError { message issues { path code message } }
-    }
-  }
-`;
-
-const UPDATE = /* GraphQL */ `
-  mutation Update($id: ID!, $input: UpdateContactInput!) {
-    updateContact(id: $id, input: $input) {
-      __typename
-      ... on UpdateContactSuccess { contact { firstName lastName updatedAt } }
-      ... on ValidationError { message issues { path code message } }
-    }
-  }
-`;
-
-const LIST = /* GraphQL */ `
-  query List($filter: ContactFilter, $after: String) {
-    contacts(filter: $filter, after: $after) { edges { node { id } } }
-  }
-`;
-
 /** `count` custom field names no workspace has. */
 const unknownFields = (count: number) => Object.fromEntries(Array.from({ length: count }, (_, i) => [`k${i}`, i]));
 
-const create = (input: Record<string, unknown>) =>
-  app.graphql(app.tenant.workspaceKey, CREATE_CONTACT, { input }).then((response) => response.body.data?.createContact);
+const create = (input: CreateContactInput) => createContactResult(app, input);
 
 describe("custom fields per request", () => {
   it(`lists one issue at ["customFields"] beyond ${MAX_CUSTOM_FIELDS_PER_REQUEST} keys, on create, upsert and update`, async () => {
@@ -58,23 +47,25 @@ describe("custom fields per request", () => {
     };
     const created = await create({ email: "many@example.com", customFields: fields });
     expect(created).toMatchObject({ __typename: "ValidationError", issues: [tooMany] });
-    const upserted = await app.graphql(app.tenant.workspaceKey, UPSERT, {
+    const upserted = await app.graphql(app.tenant.workspaceKey, UpsertContactDocument, {
       input: { email: "many@example.com", customFields: fields },
     });
-    expect(upserted.body.data?.upsertContact).toMatchObject({ __typename: "ValidationError", issues: [tooMany] });
+    expect(upserted.data.upsertContact).toMatchObject({ __typename: "ValidationError", issues: [tooMany] });
     expect(await countRows(app)).toEqual(before);
 
     const contact = await createContactThroughApi(app, { firstName: "Kept" });
-    const updated = await app.graphql(app.tenant.workspaceKey, UPDATE, {
+    const updated = await app.graphql(app.tenant.workspaceKey, UpdateContactDocument, {
       id: contact.id,
       input: { customFields: fields },
     });
-    expect(updated.body.data?.updateContact).toMatchObject({ __typename: "ValidationError", issues: [tooMany] });
+    expect(updated.data.updateContact).toMatchObject({ __typename: "ValidationError", issues: [tooMany] });
   });
 
   it(`still names each unknown key up to ${MAX_CUSTOM_FIELDS_PER_REQUEST} keys`, async () => {
-    const result = await create({ customFields: { ...unknownFields(2), "Lead Source": "web" } });
-    expect(result.__typename).toBe("ValidationError");
+    const result = expectTypename(
+      await create({ customFields: { ...unknownFields(2), "Lead Source": "web" } }),
+      "ValidationError",
+    );
     expect(issuesOf(result)).toEqual([
       { path: ["customFields", "k0"], code: "UNKNOWN_CUSTOM_FIELD" },
       { path: ["customFields", "k1"], code: "UNKNOWN_CUSTOM_FIELD" },
@@ -82,7 +73,7 @@ describe("custom fields per request", () => {
   });
 
   it("answers 80,000 unknown keys (a 1 MB body) with that one issue", async () => {
-    const result = await create({ customFields: unknownFields(80_000) });
+    const result = expectTypename(await create({ customFields: unknownFields(80_000) }), "ValidationError");
     expect(issuesOf(result)).toEqual([{ path: ["customFields"], code: "TOO_MANY" }]);
   });
 });
@@ -90,8 +81,7 @@ describe("custom fields per request", () => {
 describe("issues per answer", () => {
   it(`lists at most ${MAX_ISSUES} issues, and says how many there were`, async () => {
     const before = await countRows(app);
-    const result = await create({ tags: Array.from({ length: 50_000 }, () => " ") });
-    expect(result.__typename).toBe("ValidationError");
+    const result = expectTypename(await create({ tags: Array.from({ length: 50_000 }, () => " ") }), "ValidationError");
     expect(result.issues).toHaveLength(MAX_ISSUES);
     expect(result.issues[0]).toEqual({ path: ["tags", "0"], code: "EMPTY", message: "A tag name must not be empty" });
     expect(result.message).toBe(`50000 input values are invalid; the first ${MAX_ISSUES} are listed`);
@@ -101,14 +91,15 @@ describe("issues per answer", () => {
   it("answers a list of 300,000 bad items (about the body limit) the same way, on create and on update's removeTags", async () => {
     const before = await countRows(app);
     const empties = Array.from({ length: 300_000 }, () => "");
-    const created = await create({ tags: empties });
-    expect(created?.__typename).toBe("ValidationError");
+    const created = expectTypename(await create({ tags: empties }), "ValidationError");
     expect(created.issues).toHaveLength(MAX_ISSUES);
     expect(created.message).toBe(`300000 input values are invalid; the first ${MAX_ISSUES} are listed`);
     const id = (await createContactThroughApi(app, { email: "removes@example.com" })).id;
-    const response = await app.graphql(app.tenant.workspaceKey, UPDATE, { id, input: { removeTags: empties } });
-    const updated = response.body.data?.updateContact;
-    expect(updated?.__typename).toBe("ValidationError");
+    const response = await app.graphql(app.tenant.workspaceKey, UpdateContactDocument, {
+      id,
+      input: { removeTags: empties },
+    });
+    const updated = expectTypename(response.data.updateContact, "ValidationError");
     expect(updated.issues[0]).toEqual({
       path: ["removeTags", "0"],
       code: "EMPTY",
@@ -125,7 +116,7 @@ describe("limits on the stored form", () => {
     const email = `${local}@${"d".repeat(254 - 64 - 1 - 4)}.com`;
     expect(email).toHaveLength(254);
     expect(email.toLowerCase()).toHaveLength(255);
-    const result = await create({ email });
+    const result = expectTypename(await create({ email }), "ValidationError");
     expect(issuesOf(result)).toEqual([{ path: ["email"], code: "TOO_LONG" }]);
     const fits = `${"a".repeat(64)}@${"d".repeat(254 - 64 - 1 - 4)}.com`;
     expect((await create({ email: fits })).__typename).toBe("CreateContactSuccess");
@@ -136,12 +127,11 @@ describe("an update with only blank names", () => {
   it("is NO_FIELDS and leaves the contact as it was", async () => {
     const contact = await createContactThroughApi(app, { firstName: "Grace", lastName: "Hopper" });
     await tick();
-    const response = await app.graphql(app.tenant.workspaceKey, UPDATE, {
+    const response = await app.graphql(app.tenant.workspaceKey, UpdateContactDocument, {
       id: contact.id,
       input: { firstName: "   ", lastName: "" },
     });
-    const result = response.body.data?.updateContact;
-    expect(result.__typename).toBe("ValidationError");
+    const result = expectTypename(response.data.updateContact, "ValidationError");
     expect(issuesOf(result)).toEqual([{ path: [], code: "NO_FIELDS" }]);
     const stored = await app.db.prisma.contact.findUniqueOrThrow({
       where: { workspaceId_id: { workspaceId: contact.workspaceId, id: contact.id } },
@@ -149,11 +139,14 @@ describe("an update with only blank names", () => {
     expect(stored.updatedAt.toISOString()).toBe(contact.updatedAt);
     expect(stored.firstName).toBe("Grace");
 
-    const named = await app.graphql(app.tenant.workspaceKey, UPDATE, {
+    const named = await app.graphql(app.tenant.workspaceKey, UpdateContactDocument, {
       id: contact.id,
       input: { firstName: "   ", lastName: "Murray" },
     });
-    expect(named.body.data?.updateContact.contact).toMatchObject({ firstName: "Grace", lastName: "Murray" });
+    expect(expectTypename(named.data.updateContact, "UpdateContactSuccess").contact).toMatchObject({
+      firstName: "Grace",
+      lastName: "Murray",
+    });
   });
 });
 
@@ -166,29 +159,25 @@ describe("custom values sent as JSON numbers", () => {
       headers: { "content-type": "application/json", authorization: `Bearer ${app.tenant.workspaceKey}` },
       body,
     });
-    const asNumber = (await response.json()).data.createContact.contact;
+    const answer = await readResponse<CreateContactMutation>(response);
+    const asNumber = expectTypename(answer.data.createContact, "CreateContactSuccess").contact;
     expect(asNumber.customFields).toEqual([{ name: "Lead Source", value: "12345678901234567000" }]);
     const asString = await createContactThroughApi(app, { customFields: { "Lead Source": "12345678901234567890" } });
     expect(asString.customFields).toEqual([{ name: "Lead Source", value: "12345678901234567890" }]);
   });
 
   it("are described so in the schema", async () => {
-    const response = await app.graphql(
-      null,
-      `{ __type(name: "CreateContactInput") { inputFields { name description } } }`,
-    );
-    const field = response.body.data?.__type.inputFields.find(
-      (input: { name: string }) => input.name === "customFields",
-    );
-    expect(field.description).toContain("Send a string to keep every digit");
+    const response = await app.graphql(null, InputFieldDescriptionsDocument, { type: "CreateContactInput" });
+    const field = response.data.__type?.inputFields?.find((input) => input.name === "customFields");
+    expect(field?.description).toContain("Send a string to keep every digit");
   });
 });
 
 describe("contact list filters", () => {
-  const refused = async (variables: Record<string, unknown>) => {
-    const response = await app.graphql(app.tenant.workspaceKey, LIST, variables);
+  const refused = async (variables: ContactIdsQueryVariables) => {
+    const response = await app.graphql(app.tenant.workspaceKey, ContactIdsDocument, variables);
     expect(response.body.data).toBeNull();
-    return response.body.errors?.map((error) => error.extensions);
+    return response.errors?.map((error) => error.extensions);
   };
 
   it.each([
@@ -202,10 +191,12 @@ describe("contact list filters", () => {
   });
 
   it("takes a search of 100 characters after trimming, and a blank one as none", async () => {
-    const padded = await app.graphql(app.tenant.workspaceKey, LIST, { filter: { search: `  ${"s".repeat(100)}  ` } });
+    const padded = await app.graphql(app.tenant.workspaceKey, ContactIdsDocument, {
+      filter: { search: `  ${"s".repeat(100)}  ` },
+    });
     expect(padded.body).toEqual({ data: { contacts: { edges: [] } } });
-    const blank = await app.graphql(app.tenant.workspaceKey, LIST, { filter: { search: "   " } });
-    expect(blank.body.data?.contacts.edges.length).toBeGreaterThan(0);
+    const blank = await app.graphql(app.tenant.workspaceKey, ContactIdsDocument, { filter: { search: "   " } });
+    expect(blank.data.contacts.edges.length).toBeGreaterThan(0);
   });
 
   it.each([
@@ -231,8 +222,8 @@ describe("the request body's depth", () => {
         body,
       });
       expect(response.status).toBe(400);
-      const answer = await response.json();
-      expect(answer.errors[0].extensions.code).toBe("EXTENSIONS_TOO_DEEP");
+      const answer = await readResponse(response);
+      expect(answer.errors?.[0]?.extensions?.code).toBe("EXTENSIONS_TOO_DEEP");
       expect(await countRows(app)).toEqual(before);
     },
   );

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ContactDocument, CreateContactDocument } from "../support/generated/graphql.js";
 import { startHttpServer } from "../support/http-server.js";
-import { CREATE_CONTACT, startTestApp, type TestApp } from "../support/test-app.js";
+import { expectTypename, startTestApp, type TestApp } from "../support/test-app.js";
 
 let app: TestApp;
 let server: Awaited<ReturnType<typeof startHttpServer>>;
@@ -17,25 +18,26 @@ describe("request logs", () => {
   it("write one JSON line per request with id, operation, duration, outcome and API key id, and never the key or input values", async () => {
     const email = "secret.person@example.com";
     const phone = "+12125550999";
-    const created = await server.post(
+    const created = await server.graphql(
       app.tenant.workspaceKey,
-      CREATE_CONTACT,
+      CreateContactDocument,
       { input: { email, phone, firstName: "Zelda" } },
-      {
-        "x-request-id": "req-one",
-      },
+      { "x-request-id": "req-one" },
     );
     expect(created.status).toBe(200);
-    const conflict = await server.post(
+    const conflict = await server.graphql(
       app.tenant.workspaceKey,
-      CREATE_CONTACT,
+      CreateContactDocument,
       { input: { email } },
       { "x-request-id": "req-two" },
     );
-    expect((await conflict.json()).data.createContact.__typename).toBe("ConflictError");
-    await server.post("sk_live_NotARealKeyButLongEnoughToLookLikeOne00", '{ contact(id: "x") { id } }', undefined, {
-      "x-request-id": "req-three",
-    });
+    expectTypename(conflict.data.createContact, "ConflictError");
+    await server.graphql(
+      "sk_live_NotARealKeyButLongEnoughToLookLikeOne00",
+      ContactDocument,
+      { id: "x" },
+      { "x-request-id": "req-three" },
+    );
 
     const raw = server.logs.lines.join("\n");
     for (const secret of [
@@ -83,8 +85,8 @@ describe("request logs", () => {
       "CREATE TRIGGER reject_leaky_row BEFORE INSERT ON contacts FOR EACH ROW EXECUTE FUNCTION reject_leaky_row()",
     );
     try {
-      const response = await server.post(app.tenant.workspaceKey, CREATE_CONTACT, { input: { email } });
-      expect((await response.json()).errors?.[0]?.message).toBe("Unexpected error.");
+      const response = await server.graphql(app.tenant.workspaceKey, CreateContactDocument, { input: { email } });
+      expect(response.errors?.[0]?.message).toBe("Unexpected error.");
       const entries = server.logs.entries().filter((entry) => entry.msg === "graphql-yoga");
       expect(entries.length).toBeGreaterThan(0);
       // Enough to find the failure: the SQLSTATE (P0001: raised by a function) and where our code threw.

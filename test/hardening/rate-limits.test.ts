@@ -2,8 +2,9 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../src/server/observability/logger.js";
 import { createRateLimiter, type RateLimiter } from "../../src/server/rate-limit.js";
+import { ContactCountDocument, CreateContactDocument } from "../support/generated/graphql.js";
 import { captureLogs } from "../support/http-server.js";
-import { CREATE_CONTACT, countRows, startTestApp, type TestApp } from "../support/test-app.js";
+import { countRows, startTestApp, type TestApp } from "../support/test-app.js";
 
 const REDIS_URL = "redis://127.0.0.1:6379";
 const silent = createLogger("silent");
@@ -19,8 +20,8 @@ afterAll(async () => {
   await limiter?.close();
 });
 
-const create = (key: string, email: string) => app.graphql(key, CREATE_CONTACT, { input: { email } });
-const read = (key: string) => app.graphql(key, `{ contacts(first: 1) { totalCount } }`);
+const create = (key: string, email: string) => app.graphql(key, CreateContactDocument, { input: { email } });
+const read = (key: string) => app.graphql(key, ContactCountDocument, { first: 1 });
 
 describe("per-key write limits", () => {
   it("serves the burst, then answers 429 with Retry-After and RATE_LIMITED, writing nothing", async () => {
@@ -156,7 +157,9 @@ describe("shared buckets in Redis", () => {
       const before = await countRows(redisApp);
       const responses = await Promise.all(
         Array.from({ length: 5 }, (_, i) =>
-          redisApp.graphql(redisApp.tenant.workspaceKey, CREATE_CONTACT, { input: { email: `open${i}@example.com` } }),
+          redisApp.graphql(redisApp.tenant.workspaceKey, CreateContactDocument, {
+            input: { email: `open${i}@example.com` },
+          }),
         ),
       );
       expect(responses.map((response) => response.status)).toEqual([200, 200, 200, 200, 200]);

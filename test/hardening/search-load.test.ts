@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { QueryEvent } from "../../src/generated/prisma/internal/prismaNamespace.js";
 import { DATABASE_TURNS_PER_REQUEST } from "../../src/server/plugins/database-turns.js";
+import { ContactIdsDocument, ContactSearchDocument, WorkspaceIdsDocument } from "../support/generated/graphql.js";
 import { startHttpServer } from "../support/http-server.js";
-import { startTestApp, type TestApp } from "../support/test-app.js";
+import { type GraphQLBody, startTestApp, type TestApp } from "../support/test-app.js";
 
 /**
  * The worst searches one caller may send, in a workspace of 100,000 contacts: they must not take
@@ -28,6 +29,9 @@ beforeAll(async () => {
   );
 }, 240_000);
 afterAll(() => app?.close());
+
+/** What `aliasedSearches` answers: each alias's count and page. */
+type AliasedSearches = Record<string, { totalCount: number; edges: { node: { id: string } }[] }>;
 
 /** 15 aliases (the most allowed) of one search, each with its count. */
 function aliasedSearches(count = 15) {
@@ -55,10 +59,9 @@ function searchesAtOnce(since: number): number {
 describe("contact search in a large workspace", () => {
   it("is served by the trigram indexes, not by reading every contact", async () => {
     const since = Date.now();
-    const response = await app.graphql(
-      app.tenant.workspaceKey,
-      `{ contacts(filter: { search: "nobody-is-called-this" }) { edges { node { id } } } }`,
-    );
+    const response = await app.graphql(app.tenant.workspaceKey, ContactIdsDocument, {
+      filter: { search: "nobody-is-called-this" },
+    });
     expect(response.body).toEqual({ data: { contacts: { edges: [] } } });
     const page = statements.find((event) => event.timestamp.getTime() >= since && event.query.includes("ILIKE"));
     expect(page, "the page statement").toBeDefined();
@@ -71,11 +74,10 @@ describe("contact search in a large workspace", () => {
   });
 
   it("finds what a search names among 100,000 contacts", async () => {
-    const response = await app.graphql(
-      app.tenant.workspaceKey,
-      `{ contacts(filter: { search: "PERSON4242@" }) { totalCount edges { node { email } } } }`,
-    );
-    expect(response.body.data?.contacts).toEqual({
+    const response = await app.graphql(app.tenant.workspaceKey, ContactSearchDocument, {
+      filter: { search: "PERSON4242@" },
+    });
+    expect(response.data.contacts).toEqual({
       totalCount: 1,
       edges: [{ node: { email: "person4242@example42.com" } }],
     });
@@ -84,8 +86,8 @@ describe("contact search in a large workspace", () => {
   it("runs one request's fields a few at a time, and answers another tenant meanwhile", async () => {
     const since = Date.now();
     // One character: no trigram to look up, so each of these reads the whole workspace.
-    const worst = app.graphql(app.tenant.workspaceKey, aliasedSearches(), { s: "q" });
-    const other = await app.graphql(app.stranger.workspaceKey, `{ workspaces { id } }`);
+    const worst = app.graphql<AliasedSearches>(app.tenant.workspaceKey, aliasedSearches(), { s: "q" });
+    const other = await app.graphql(app.stranger.workspaceKey, WorkspaceIdsDocument);
     expect(other.status).toBe(200);
     expect(other.body).toEqual({ data: { workspaces: [{ id: expect.any(String) }] } });
     const answered = await worst;
@@ -110,7 +112,8 @@ describe("contact search in a large workspace", () => {
       let running = true;
       const worst = started.then(async (response) => {
         running = false;
-        return { status: response.status, body: await response.json() };
+        const body: GraphQLBody<AliasedSearches> = await response.json();
+        return { status: response.status, body };
       });
       // The embedded database runs statements on the server's thread: between two of them the
       // server must get to other requests, not only once all 30 are done.
@@ -131,7 +134,9 @@ describe("contact search in a large workspace", () => {
 
   it("refuses a search longer than a person types, before any statement runs", async () => {
     const since = Date.now();
-    const response = await app.graphql(app.tenant.workspaceKey, aliasedSearches(), { s: "q".repeat(1_000_000) });
+    const response = await app.graphql<AliasedSearches>(app.tenant.workspaceKey, aliasedSearches(), {
+      s: "q".repeat(1_000_000),
+    });
     expect(response.status).toBe(200);
     const errors = response.body.errors ?? [];
     expect(errors.length).toBeGreaterThanOrEqual(1);

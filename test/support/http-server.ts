@@ -1,12 +1,15 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
+import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
+import type { DocumentNode } from "graphql";
 import { type AppConfig, createApp } from "../../src/server/app.js";
 import { servesGraphiQL } from "../../src/server/graphiql.js";
 import { createHttpHandler } from "../../src/server/http.js";
 import { createLogger } from "../../src/server/observability/logger.js";
 import { createMetrics } from "../../src/server/observability/metrics.js";
 import type { RateLimiter } from "../../src/server/rate-limit.js";
+import { graphQLResponse, textOf } from "./graphql-response.js";
 import { defaultAppConfig, type TestApp } from "./test-app.js";
 
 /** Collects what the server logs, one parsed JSON object per line. */
@@ -44,21 +47,37 @@ export async function startHttpServer(
   const server: Server = createServer(http.listener);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  /** POSTs one GraphQL operation as JSON: a string as it is (malformed, over a limit), a document printed. */
+  function post(
+    key: string | null,
+    query: string | DocumentNode,
+    variables?: Record<string, unknown>,
+    headers: Record<string, string> = {},
+  ) {
+    return fetch(`${url}/graphql`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        ...(key ? { authorization: `Bearer ${key}` } : {}),
+        ...headers,
+      },
+      body: JSON.stringify({ query: textOf(query), variables }),
+    });
+  }
   return {
     url,
     logs,
     http,
-    /** POSTs one GraphQL operation as JSON. */
-    post(key: string | null, query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) {
-      return fetch(`${url}/graphql`, {
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          ...(key ? { authorization: `Bearer ${key}` } : {}),
-          ...headers,
-        },
-        body: JSON.stringify({ query, variables }),
-      });
+    post,
+    /** POSTs one typed operation, as `post` does, and reads its response as the test app's `graphql()` does. */
+    async graphql<Data, Variables>(
+      key: string | null,
+      document: TypedDocumentNode<Data, Variables>,
+      variables: Variables,
+      headers: Record<string, string> = {},
+    ) {
+      const response = await post(key, document, variables as Record<string, unknown>, headers);
+      return graphQLResponse<Data>(response.status, response.headers, await response.json());
     },
     close: () =>
       new Promise<void>((resolve) => {

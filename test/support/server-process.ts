@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { type ClientRequest, request as httpRequest } from "node:http";
 import { fileURLToPath } from "node:url";
+import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
+import { type GraphQLBody, type GraphQLResponse, graphQLResponse, textOf } from "./graphql-response.js";
 
 // The real server (`src/server/start.ts`) as a separate process, configured by its environment as in
 // production. It runs as `node --import tsx src/server/start.ts`: one process, so the signals the test
@@ -145,33 +147,31 @@ export async function startServerProcess(
   };
 }
 
-export interface GraphQLAnswer {
-  status: number;
-  body: { data?: Record<string, any> | null; errors?: { message: string; extensions?: Record<string, any> }[] };
-}
-
-/** POSTs one GraphQL operation with fetch (keep-alive connections); rejects on a network error or timeout. */
-export async function postGraphQL(
+/**
+ * POSTs one typed GraphQL operation with fetch (keep-alive connections); rejects on a network error
+ * or timeout, and on a body that is not JSON.
+ */
+export async function postGraphQL<Data, Variables>(
   url: string,
   key: string,
-  query: string,
-  variables: Record<string, unknown>,
+  document: TypedDocumentNode<Data, Variables>,
+  variables: Variables,
   timeoutMs = 30_000,
-): Promise<GraphQLAnswer> {
+): Promise<GraphQLResponse<Data>> {
   const response = await fetch(`${url}/graphql`, {
     method: "POST",
     headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
-    body: JSON.stringify({ query, variables }),
+    body: JSON.stringify({ query: textOf(document), variables }),
     signal: AbortSignal.timeout(timeoutMs),
   });
   const text = await response.text();
-  let body: GraphQLAnswer["body"];
+  let body: GraphQLBody<Data>;
   try {
     body = JSON.parse(text);
   } catch {
     throw new Error(`HTTP ${response.status} with a body that is not JSON: ${text.slice(0, 200)}`);
   }
-  return { status: response.status, body };
+  return graphQLResponse(response.status, response.headers, body);
 }
 
 export interface RawAnswer {

@@ -7,23 +7,11 @@ import { loadConfig } from "../../src/config.js";
 import { defineCustomVariable } from "../../src/custom-variables/custom-variables.service.js";
 import { type AppOptions, createApp } from "../../src/server/app.js";
 import { CreateContactDocument } from "./generated/graphql.js";
+import { type GraphQLResponse, graphQLResponse, textOf } from "./graphql-response.js";
 import { openTestDatabase, type TestDatabase } from "./test-database.js";
 
-export interface GraphQLError {
-  message: string;
-  path?: (string | number)[];
-  extensions?: Record<string, unknown>;
-}
-
-export interface GraphQLResponse<Data = Record<string, any>> {
-  status: number;
-  headers: Headers;
-  body: { data?: Data | null; errors?: GraphQLError[] };
-  /** The response's data; reading it fails the test, naming the status and errors, when the response has none. */
-  readonly data: Data;
-  /** The response's errors, as in `body.errors`. */
-  readonly errors: GraphQLError[] | undefined;
-}
+export type { GraphQLBody, GraphQLError, GraphQLResponse } from "./graphql-response.js";
+export { readResponse } from "./graphql-response.js";
 
 /**
  * The variables of a typed document, as `graphql()` takes them: required when the operation has a
@@ -60,17 +48,6 @@ export async function expectData<Data>(
   expect(status).toBe(200);
   expect(errors).toBeUndefined();
   return data;
-}
-
-const printed = new WeakMap<DocumentNode, string>();
-function textOf(document: string | DocumentNode) {
-  if (typeof document === "string") return document;
-  let text = printed.get(document);
-  if (text === undefined) {
-    text = print(document);
-    printed.set(document, text);
-  }
-  return text;
 }
 
 export interface Tenant {
@@ -124,7 +101,7 @@ export async function startTestApp(options: { logQueries?: boolean; app?: Partia
     document: TypedDocumentNode<Data, Variables>,
     ...variables: VariablesOf<Variables>
   ): Promise<GraphQLResponse<Data>>;
-  async function graphql<Data = Record<string, any>>(
+  async function graphql<Data = Record<string, unknown>>(
     key: string | null,
     query: string,
     variables?: Record<string, unknown>,
@@ -141,21 +118,7 @@ export async function startTestApp(options: { logQueries?: boolean; app?: Partia
       headers,
       body: JSON.stringify({ query: textOf(document), variables }),
     });
-    const body: GraphQLResponse<unknown>["body"] = await response.json();
-    return {
-      status: response.status,
-      headers: response.headers,
-      body,
-      get data() {
-        if (body.data == null) {
-          throw new Error(`No data in the response (HTTP ${response.status}): ${JSON.stringify(body.errors)}`);
-        }
-        return body.data;
-      },
-      get errors() {
-        return body.errors;
-      },
-    };
+    return graphQLResponse(response.status, response.headers, await response.json());
   }
 
   return {
