@@ -69,7 +69,7 @@ export function visibleContactWhere(caller: Caller): Prisma.ContactWhereInput {
  * The same rule as visibleContactWhere, as SQL on `contacts c`, for statements built per request.
  * A workspace key compares `c.workspace_id` itself, so the (workspace, newest) index orders a page.
  */
-export function visibleContactSql(caller: Caller): Prisma.Sql {
+export function visibleContactSql(caller: Pick<Caller, "accountId" | "workspaceId">): Prisma.Sql {
   return caller.workspaceId
     ? Prisma.sql`c.workspace_id = ${caller.workspaceId}::uuid AND c.deleted_at IS NULL`
     : Prisma.sql`c.workspace_id IN (SELECT w.id FROM workspaces w WHERE w.account_id = ${caller.accountId}::uuid)
