@@ -8,11 +8,11 @@ export const API_SCOPES = ["contacts:read", "contacts:write", "workspace:admin"]
 
 export type ApiScope = (typeof API_SCOPES)[number];
 
-/** What each scope covers, for the admin command line's help and the docs. */
-export const SCOPE_COVERS: Record<ApiScope, string> = {
-  "contacts:read": "contact, contacts, tags, customVariables, workspace, workspaces",
-  "contacts:write": "createContact, upsertContact, updateContact, deleteContact",
-  "workspace:admin": "createCustomVariable, renameCustomVariable, deleteCustomVariable, updateWorkspace",
+/** What each scope is for, in the admin command line's help (the fields each root field names itself). */
+export const SCOPE_PURPOSES: Record<ApiScope, string> = {
+  "contacts:read": "every query",
+  "contacts:write": "creating, upserting, updating and deleting contacts",
+  "workspace:admin": "custom variables and workspace settings",
 };
 
 export function isApiScope(value: string): value is ApiScope {

@@ -5,7 +5,7 @@
 import { once } from "node:events";
 import { parseArgs } from "node:util";
 import { createAccount, createApiKey, createWorkspace, revokeApiKey } from "../access/accounts.js";
-import { API_SCOPES, parseScopes, SCOPE_COVERS } from "../access/scopes.js";
+import { API_SCOPES, parseScopes, SCOPE_PURPOSES } from "../access/scopes.js";
 import { isUuid } from "../access/workspace-access.js";
 import { deleteContactAsOperator } from "../contacts/delete-contact.js";
 import {
@@ -27,7 +27,7 @@ const USAGE = `Usage: npm run --silent admin -- <command> [options]
   create-account --name <name>
   create-workspace --account <accountId> --name <name> [--timezone <IANA zone>]
   create-api-key (--account <accountId> | --workspace <workspaceId>) [--scopes <list>] [--test]
-      --scopes: comma-separated, default all: ${API_SCOPES.map((scope) => `${scope} (${SCOPE_COVERS[scope]})`).join("; ")}.
+      --scopes: comma-separated, default all: ${API_SCOPES.map((scope) => `${scope} (${SCOPE_PURPOSES[scope]})`).join("; ")}.
   revoke-api-key --id <apiKeyId>
   create-custom-variable --workspace <workspaceId> --name <display name>
   list-workspaces --account <accountId>
