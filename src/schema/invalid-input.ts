@@ -28,8 +28,9 @@ function refusedInputOf(args: object): RefusedInputArgs[typeof REFUSED_INPUT] | 
   return (args as Partial<RefusedInputArgs>)[REFUSED_INPUT];
 }
 
-function isRootField(fieldConfig: { kind: string }): boolean {
-  return fieldConfig.kind === "Query" || fieldConfig.kind === "Mutation";
+/** Whether a field's arguments are validated (plugin-validation, listed after this plugin, has added its mapper). */
+function validatesArgs(fieldConfig: { argMappers: readonly unknown[] }): boolean {
+  return fieldConfig.argMappers.length > 0;
 }
 
 /**
@@ -48,7 +49,7 @@ class InvalidInputPlugin<Types extends SchemaTypes> extends BasePlugin<Types> {
 
   override onOutputFieldConfig(fieldConfig: PothosOutputFieldConfig<Types>): PothosOutputFieldConfig<Types> {
     const resolve = fieldConfig.resolve as GraphQLFieldResolver<unknown, Types["Context"], object> | undefined;
-    if (!resolve || !isRootField(fieldConfig)) return fieldConfig;
+    if (!resolve || !validatesArgs(fieldConfig)) return fieldConfig;
     const handler = fieldConfig.extensions?.onInvalidInput as InvalidInputHandler<object, Types["Context"]> | undefined;
     return {
       ...fieldConfig,
@@ -65,7 +66,7 @@ class InvalidInputPlugin<Types extends SchemaTypes> extends BasePlugin<Types> {
     resolver: GraphQLFieldResolver<unknown, Types["Context"], object>,
     fieldConfig: PothosOutputFieldConfig<Types>,
   ): GraphQLFieldResolver<unknown, Types["Context"], object> {
-    if (isRootField(fieldConfig)) this.wrappedResolvers.set(fieldConfig, resolver);
+    if (validatesArgs(fieldConfig)) this.wrappedResolvers.set(fieldConfig, resolver);
     return resolver;
   }
 
@@ -74,7 +75,7 @@ class InvalidInputPlugin<Types extends SchemaTypes> extends BasePlugin<Types> {
     fieldConfig: PothosOutputFieldConfig<Types>,
   ): GraphQLFieldResolver<unknown, Types["Context"], object> {
     const wrapped = this.wrappedResolvers.get(fieldConfig);
-    if (!resolver || !wrapped || fieldConfig.argMappers.length === 0) return resolver;
+    if (!resolver || !wrapped) return resolver;
     const onError = (
       error: unknown,
       parent: unknown,
