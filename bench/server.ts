@@ -4,6 +4,7 @@
  * are sampled from /proc while a cell runs.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { resolve } from "node:path";
@@ -94,6 +95,7 @@ export async function startServer(options: {
         ...start.env,
         ...options.env,
         NODE_ENV: "production",
+        CLIENT_TOKEN_SECRET: process.env.CLIENT_TOKEN_SECRET ?? randomBytes(32).toString("base64url"),
         DATABASE_URL: options.databaseUrl,
         HOST: "127.0.0.1",
         PORT: String(port),

@@ -22,6 +22,12 @@ export interface Config {
   rateLimits: RateLimitConfig;
   /** How long a valid API key is remembered; a revoked key keeps working at most this long. */
   apiKeyCacheTtlMs: number;
+  /** Signs client tokens; required on PostgreSQL, generated beside an embedded database (see start.ts). */
+  clientTokenSecret: string | undefined;
+  /** The secret before a rotation, still accepted until its tokens expire. */
+  clientTokenSecretPrevious: string | undefined;
+  /** Serve secret keys sent from other sites' pages (off: they are refused). */
+  allowSecretKeysFromBrowsers: boolean;
   /** Shared store for rate limits across replicas; in memory when unset. */
   redisUrl: string | undefined;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
@@ -69,6 +75,8 @@ export interface TokenBucket {
 export interface RateLimitConfig {
   write: TokenBucket;
   read: TokenBucket;
+  /** All client tokens of one key together get this many times the key's own rates and bursts. */
+  clientTokenFactor: number;
 }
 
 export const DEFAULT_DATABASE_URL = "pglite:./data/pglite";
@@ -91,6 +99,20 @@ function boolean(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boole
   if (["true", "1", "yes", "on"].includes(raw)) return true;
   if (["false", "0", "no", "off"].includes(raw)) return false;
   throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
+}
+
+/** Secrets this short can be guessed; HS256 wants at least 256 bits. */
+const MIN_SECRET_LENGTH = 32;
+
+function secret(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const value = env[name]?.trim();
+  if (!value) return undefined;
+  if (value.length < MIN_SECRET_LENGTH) {
+    throw new ConfigError(
+      `${name} must be at least ${MIN_SECRET_LENGTH} characters: make one with openssl rand -base64 32`,
+    );
+  }
+  return value;
 }
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -146,8 +168,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         rate: integer(env, "RATE_LIMIT_READ_RATE", 50, 0, 1_000_000),
         burst: integer(env, "RATE_LIMIT_READ_BURST", 100, 1, 1_000_000),
       },
+      clientTokenFactor: integer(env, "CLIENT_TOKEN_RATE_FACTOR", 10, 1, 10_000),
     },
     apiKeyCacheTtlMs: integer(env, "API_KEY_CACHE_TTL_MS", 5000, 0, 60_000),
+    clientTokenSecret: secret(env, "CLIENT_TOKEN_SECRET"),
+    clientTokenSecretPrevious: secret(env, "CLIENT_TOKEN_SECRET_PREVIOUS"),
+    allowSecretKeysFromBrowsers: boolean(env, "ALLOW_SECRET_KEYS_FROM_BROWSERS", false),
     redisUrl: env.REDIS_URL?.trim() || undefined,
     logLevel,
     metricsEnabled: boolean(env, "METRICS_ENABLED", false),

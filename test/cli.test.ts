@@ -7,7 +7,8 @@ import { fileURLToPath } from "node:url";
 import { parse as parseCsv } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAccount, createWorkspace } from "../src/access/accounts.js";
-import { authenticate, type Caller } from "../src/access/api-keys.js";
+import type { Caller } from "../src/access/api-keys.js";
+import { authenticateApiKey as authenticate } from "../src/access/authentication.js";
 import { createContact } from "../src/contacts/contacts.service.js";
 import { deleteContact } from "../src/contacts/delete-contact.js";
 import { openContactExport } from "../src/contacts/export-contacts.js";
@@ -300,7 +301,16 @@ describe("admin command line", { timeout: 120_000 }, () => {
         const caller = await authenticate(db.prisma, `Bearer ${key.apiKey}`);
         const scopes = key.scopes ?? ["contacts:read", "contacts:write", "workspace:admin"];
         expect(caller).toEqual(
-          revoked ? null : { apiKeyId: key.apiKeyId, accountId, workspaceId: key.workspaceId, scopes },
+          revoked
+            ? null
+            : {
+                apiKeyId: key.apiKeyId,
+                accountId,
+                workspaceId: key.workspaceId,
+                scopes,
+                credential: "api_key",
+                subject: null,
+              },
         );
       }
     });
@@ -326,7 +336,13 @@ interface Server {
 async function startServer(): Promise<Server> {
   const child = spawn(process.execPath, ["--import", "tsx", "src/server/start.ts"], {
     cwd: PROJECT,
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: "0", SEED_DEMO: "false" },
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      PORT: "0",
+      SEED_DEMO: "false",
+      CLIENT_TOKEN_SECRET: "cli-test-client-token-secret-of-32-characters",
+    },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });

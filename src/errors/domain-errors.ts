@@ -42,8 +42,13 @@ export class ContactConflictError extends Error {
 /** Worded the same whatever the reason, so that it reveals nothing about other tenants. */
 export class ForbiddenError extends Error {
   /** Without a scope: the workspace is out of reach. With one: the key lacks that scope. */
-  constructor(readonly missingScope: ApiScope | null = null) {
-    super(missingScope ? `This API key lacks the ${missingScope} scope` : "This API key may not access that workspace");
+  constructor(
+    readonly missingScope: ApiScope | null = null,
+    message = missingScope
+      ? `This API key lacks the ${missingScope} scope`
+      : "This API key may not access that workspace",
+  ) {
+    super(message);
     this.name = "ForbiddenError";
   }
 }

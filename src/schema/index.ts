@@ -5,5 +5,6 @@ import "../contacts/contact.schema.js";
 import "../contacts/contact-mutations.schema.js";
 import "../custom-variables/custom-variable.schema.js";
 import "../workspaces/workspace.schema.js";
+import "../access/client-token.schema.js";
 
 export const schema = builder.toSchema({ sortSchema: true });

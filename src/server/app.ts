@@ -3,7 +3,8 @@ import { useDisableIntrospection } from "@graphql-yoga/plugin-disable-introspect
 import { type DocumentNode, GraphQLError } from "graphql";
 import { createYoga, maskError } from "graphql-yoga";
 import { LRUCache } from "lru-cache";
-import { createAuthenticator } from "../access/api-keys.js";
+import { createAuthenticator } from "../access/authentication.js";
+import { type ClientTokenKeys, createClientTokenKeys, generateClientTokenSecret } from "../access/client-tokens.js";
 import type { Config } from "../config.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import { schema } from "../schema/index.js";
@@ -23,7 +24,7 @@ import type { RateLimiter } from "./rate-limit.js";
 /** How many distinct GraphQL documents stay parsed: far more than an application's own operations. */
 const PARSED_DOCUMENTS_KEPT = 128;
 
-export type AppConfig = Pick<Config, "graphql" | "http" | "apiKeyCacheTtlMs">;
+export type AppConfig = Pick<Config, "graphql" | "http" | "apiKeyCacheTtlMs" | "allowSecretKeysFromBrowsers">;
 
 export interface AppOptions {
   prisma: PrismaClient;
@@ -34,6 +35,8 @@ export interface AppOptions {
   demoApiKey?: string | null;
   /** Where Yoga reports what it masked; silent when absent. */
   logger?: Logger;
+  /** Signs and checks client tokens; by default a random secret of this app alone (tests). */
+  clientTokens?: ClientTokenKeys;
 }
 
 const SERVICE_UNAVAILABLE = {
@@ -55,12 +58,18 @@ function knownFailure(error: unknown): typeof SERVICE_UNAVAILABLE | typeof QUERY
 }
 
 /** The GraphQL application (GraphiQL at /graphql too). Used by the server and by tests (`yoga.fetch`). */
-export function createApp({ prisma, config, rateLimiter, demoApiKey = null, logger }: AppOptions) {
+export function createApp({ prisma, config, rateLimiter, demoApiKey = null, logger, clientTokens }: AppOptions) {
   const { graphql: limits, http } = config;
-  const authenticate = createAuthenticator(prisma, config.apiKeyCacheTtlMs);
+  const tokens = clientTokens ?? createClientTokenKeys({ current: generateClientTokenSecret() });
+  const contextOptions = {
+    prisma,
+    clientTokens: tokens,
+    authenticate: createAuthenticator(prisma, config.apiKeyCacheTtlMs, tokens),
+    allowSecretKeysFromBrowsers: config.allowSecretKeysFromBrowsers,
+  };
   return createYoga({
     schema,
-    context: ({ request }) => createContext(prisma, authenticate, request),
+    context: ({ request }) => createContext(contextOptions, request),
     plugins: [
       useRequestRecord(),
       // Refuses "simple" cross-site requests (a GET, or a form/text POST) that lack this header.

@@ -1,7 +1,9 @@
 import { GraphQLError } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import type { LimitFunction } from "p-limit";
-import type { Authenticator, Caller } from "../access/api-keys.js";
+import type { Caller } from "../access/api-keys.js";
+import { type Authenticator, bearerCredential } from "../access/authentication.js";
+import type { ClientTokenKeys } from "../access/client-tokens.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import { createDatabaseTurns } from "./plugins/database-turns.js";
 import { rootFieldsOf } from "./plugins/root-fields.js";
@@ -11,15 +13,56 @@ export interface GraphQLContext {
   prisma: PrismaClient;
   caller: Caller | null;
   databaseTurns: LimitFunction;
+  /** Signs the client tokens createClientToken mints. */
+  clientTokens: ClientTokenKeys;
+  /** Set when the request must be refused whatever it asks (a secret key sent from a browser). */
+  refusal?: GraphQLError;
 }
 
-export async function createContext(
-  prisma: PrismaClient,
-  authenticate: Authenticator,
-  request: Request,
-): Promise<GraphQLContext> {
-  const caller = await authenticate(request.headers.get("authorization"));
-  return { prisma, caller, databaseTurns: createDatabaseTurns() };
+export interface ContextOptions {
+  prisma: PrismaClient;
+  authenticate: Authenticator;
+  clientTokens: ClientTokenKeys;
+  allowSecretKeysFromBrowsers: boolean;
+}
+
+export async function createContext(options: ContextOptions, request: Request): Promise<GraphQLContext> {
+  const { prisma, authenticate, clientTokens } = options;
+  const authorization = request.headers.get("authorization");
+  const base = { prisma, clientTokens, databaseTurns: createDatabaseTurns() };
+  if (!options.allowSecretKeysFromBrowsers && bearerCredential(authorization)?.kind === "api_key") {
+    const origin = crossSiteOrigin(request);
+    if (origin !== null) return { ...base, caller: null, refusal: secretKeyFromBrowser(origin) };
+  }
+  return { ...base, caller: await authenticate(authorization) };
+}
+
+/**
+ * The `Origin` of a request a browser sent from another site, or null. Browsers send `Origin` with
+ * every POST, and only a browser sends one; a page served by this server (GraphiQL, /app) has our own
+ * host. `X-Forwarded-Host` counts as ours too: a cross-site page cannot send it (CORS does not allow
+ * that header), and a proxy in front of us sets it.
+ */
+function crossSiteOrigin(request: Request): string | null {
+  const origin = request.headers.get("origin");
+  if (origin === null) return null;
+  let host: string;
+  try {
+    host = new URL(origin).host;
+  } catch {
+    return origin; // "null" (a sandboxed frame, a file) or garbage: not our page
+  }
+  const ours = [new URL(request.url).host, request.headers.get("host"), request.headers.get("x-forwarded-host")];
+  return ours.includes(host) ? null : origin;
+}
+
+function secretKeyFromBrowser(origin: string): GraphQLError {
+  return new GraphQLError(
+    `A secret API key was sent from a web page (${origin.slice(0, 200)}). Anyone who opens a page can read its key: ` +
+      "browsers must use short-lived client tokens, minted by your backend (README: Authenticating a browser app). " +
+      "The key should now be considered exposed: revoke it.",
+    { extensions: { code: "SECRET_KEY_FROM_BROWSER", http: { status: 403 } } },
+  );
 }
 
 /** The caller of a field that reads or writes data; the plugin below has already refused a request without one. */
@@ -43,6 +86,7 @@ export function requireApiKeyForData(): Plugin<GraphQLContext> {
   return {
     onExecute({ args, setResultAndStopExecution }) {
       const context = args.contextValue as GraphQLContext;
+      if (context.refusal) return setResultAndStopExecution({ errors: [context.refusal] });
       if (context.caller) return;
       if (selectsData(args)) setResultAndStopExecution({ errors: [unauthenticated()] });
     },

@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import { fileURLToPath } from "node:url";
 import sirv from "sirv";
+import { ValidationFailed } from "../errors/domain-errors.js";
 import { GRAPHIQL_ASSETS_DIRECTORY, GRAPHIQL_ASSETS_PATH, GRAPHIQL_FILES } from "./graphiql.js";
 import type { Logger } from "./observability/logger.js";
 import type { Metrics } from "./observability/metrics.js";
@@ -29,7 +30,13 @@ export interface HttpOptions {
   webAppDirectory?: string;
   /** Serve GraphiQL's files (its page comes from the GraphQL app); off when GraphiQL is. */
   graphiql?: boolean;
+  /** Mints a demo user's client token at DEMO_TOKEN_PATH: only on the embedded demo database. */
+  demoClientToken?: (expiresInSeconds: number | undefined) => Promise<{ token: string; expiresAt: Date }>;
 }
+
+/** Where the example app gets its client token when `npm start` runs on the embedded demo database. */
+export const DEMO_TOKEN_PATH = "/demo/client-token";
+const DEMO_TOKEN_BODY_BYTES = 1024;
 
 export interface HttpHandler {
   listener: RequestListener;
@@ -78,6 +85,9 @@ export function createHttpHandler(options: HttpOptions): HttpHandler {
     }
     if (serveWebApp && (path === WEB_APP_PATH || path.startsWith(`${WEB_APP_PATH}/`))) {
       return serveStatic(serveWebApp, WEB_APP_PATH, request, response);
+    }
+    if (path === DEMO_TOKEN_PATH && options.demoClientToken) {
+      return serveDemoToken(options.demoClientToken, request, response);
     }
     if (serveGraphiQL && GRAPHIQL_FILES.some((file) => path === `${GRAPHIQL_ASSETS_PATH}/${file}`)) {
       return serveStatic(serveGraphiQL, GRAPHIQL_ASSETS_PATH, request, response);
@@ -135,6 +145,7 @@ export function createHttpHandler(options: HttpOptions): HttpHandler {
           operationType: record.operationType,
           outcome: record.outcomes.join(","),
           apiKeyId: record.apiKeyId,
+          subject: record.subject,
         },
         "request",
       );
@@ -147,6 +158,39 @@ export function createHttpHandler(options: HttpOptions): HttpHandler {
   };
 
   return { listener, inFlight: () => inFlight };
+}
+
+/**
+ * The demo user's token, for a page of this server. Only a JSON POST: another site's page cannot send
+ * one without a CORS preflight, which this route never grants, so it cannot mint or read a token.
+ */
+async function serveDemoToken(
+  mint: NonNullable<HttpOptions["demoClientToken"]>,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  if (request.method !== "POST") return send(response, 405, { error: "Method not allowed" }, { allow: "POST" });
+  if (!/^application\/json\b/i.test(request.headers["content-type"] ?? "")) {
+    return send(response, 415, { error: 'Send a JSON body: {} or {"expiresInSeconds": 300}' });
+  }
+  const body = await readBody(request, response, DEMO_TOKEN_BODY_BYTES);
+  if (body === "too-large") return;
+  let expiresInSeconds: number | undefined;
+  try {
+    const parsed: unknown = body.length > 0 ? JSON.parse(body.toString("utf8")) : {};
+    const value = (parsed as { expiresInSeconds?: unknown } | null)?.expiresInSeconds;
+    if (value !== undefined && typeof value !== "number") throw new Error("not a number");
+    expiresInSeconds = value;
+  } catch {
+    return send(response, 400, { error: 'The body must be JSON: {} or {"expiresInSeconds": 300}' });
+  }
+  try {
+    const { token, expiresAt } = await mint(expiresInSeconds);
+    return send(response, 200, { token, expiresAt: expiresAt.toISOString() }, { "cache-control": "no-store" });
+  } catch (error) {
+    if (error instanceof ValidationFailed) return send(response, 400, { error: error.issues[0]?.message });
+    throw error;
+  }
 }
 
 /** Files under `prefix`, from a sirv handler: 404 for any other path there, 405 for a method that is not a read. */

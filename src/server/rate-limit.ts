@@ -1,5 +1,6 @@
 import { Redis } from "ioredis";
 import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
+import type { Caller } from "../access/api-keys.js";
 import type { RateLimitConfig, TokenBucket } from "../config.js";
 import type { Logger } from "./observability/logger.js";
 
@@ -11,9 +12,16 @@ export type RateLimitDecision =
   /** More tokens than the bucket ever holds: no wait makes them fit, so nothing was taken. */
   | { allowed: false; burst: number };
 
+/** Whose buckets a request takes from: an API key's own, or one end user's of the key's client tokens. */
+export type RateLimitedCaller = Pick<Caller, "apiKeyId" | "subject">;
+
 export interface RateLimiter {
-  /** Takes `points` tokens (all or none) from the API key's bucket for this kind of request. */
-  consume(apiKeyId: string, kind: RequestKind, points?: number): Promise<RateLimitDecision>;
+  /**
+   * Takes `points` tokens (all or none) for this kind of request: from the API key's bucket, or, for
+   * a client token, from its subject's bucket (the key's rates) and from the bucket all of the key's
+   * tokens share (CLIENT_TOKEN_RATE_FACTOR times the key's rates).
+   */
+  consume(caller: RateLimitedCaller, kind: RequestKind, points?: number): Promise<RateLimitDecision>;
   close(): Promise<void>;
 }
 
@@ -37,10 +45,10 @@ export function createRateLimiter(config: RateLimitConfig, logger: Logger, redis
   // Without a listener, a lost connection would crash the process.
   redis?.on("error", warnRedis);
 
-  const limiter = (kind: RequestKind, bucket: TokenBucket) => {
+  const limiter = (kind: RequestKind, bucket: TokenBucket, prefix: string = kind): Bucket | null => {
     if (bucket.rate === 0) return null;
     const make = (suffix: string, points: number, duration: number): RateLimiterAbstract => {
-      const options = { keyPrefix: `rl:${kind}:${suffix}`, points, duration };
+      const options = { keyPrefix: `rl:${prefix}:${suffix}`, points, duration };
       return redis
         ? new RateLimiterRedis({ ...options, storeClient: redis, rejectIfRedisNotReady: true })
         : new RateLimiterMemory(options);
@@ -54,14 +62,29 @@ export function createRateLimiter(config: RateLimitConfig, logger: Logger, redis
     };
   };
   const limiters = { write: limiter("write", config.write), read: limiter("read", config.read) };
+  const times = (bucket: TokenBucket) => ({
+    rate: bucket.rate * config.clientTokenFactor,
+    burst: bucket.burst * config.clientTokenFactor,
+  });
+  const tokenCaps = {
+    write: limiter("write", times(config.write), "write-tokens"),
+    read: limiter("read", times(config.read), "read-tokens"),
+  };
 
   return {
-    async consume(apiKeyId, kind, points = 1) {
+    async consume({ apiKeyId, subject }, kind, points = 1) {
       const bucket = limiters[kind];
       if (!bucket) return { allowed: true };
       if (points > bucket.burst) return { allowed: false, burst: bucket.burst };
       try {
-        return await take(bucket, apiKeyId, points);
+        if (subject === null) return decision(await take(bucket, apiKeyId, points));
+        // Per end user first: one busy user is refused without touching what the key's other users share.
+        const own = await take(bucket, `${apiKeyId}:${subject}`, points);
+        const cap = tokenCaps[kind];
+        if (!own.allowed || !cap) return decision(own);
+        const shared = await take(cap, apiKeyId, points);
+        if (!shared.allowed) await own.giveBack();
+        return decision(shared);
       } catch (error) {
         warnRedis(error);
         return { allowed: true };
@@ -100,23 +123,31 @@ const retryAfter = (...waits: number[]) => Math.max(1, Math.ceil(Math.max(...wai
  * an atomic increment, so concurrent requests never take more than both hold). rate-limiter-flexible
  * counts a refused consume too, so a refusal gives back what it added: a refused request costs nothing.
  */
-async function take(bucket: Bucket, key: string, points: number): Promise<RateLimitDecision> {
+const decision = (taken: Taken): RateLimitDecision => (taken.allowed ? { allowed: true } : taken);
+
+type Taken = { allowed: true; giveBack(): Promise<unknown> } | Exclude<RateLimitDecision, { allowed: true }>;
+
+async function take(bucket: Bucket, key: string, points: number): Promise<Taken> {
   const refused = (rejection: unknown) => {
     if (!(rejection instanceof RateLimiterRes)) throw rejection;
     return rejection;
   };
   let over: RateLimiterRes;
   try {
-    await bucket.sustained.consume(key, points);
-    return { allowed: true };
+    const taken = await bucket.sustained.consume(key, points);
+    return { allowed: true, giveBack: () => giveBack(key, [bucket.sustained, taken, points]) };
   } catch (rejection) {
     over = refused(rejection);
   }
   const overflow = Math.min(points, over.consumedPoints - bucket.rate);
   if (bucket.extra) {
     try {
-      await bucket.extra.consume(key, overflow);
-      return { allowed: true };
+      const extra = bucket.extra;
+      const taken = await extra.consume(key, overflow);
+      return {
+        allowed: true,
+        giveBack: () => giveBack(key, [bucket.sustained, over, points], [extra, taken, overflow]),
+      };
     } catch (rejection) {
       const extraOver = refused(rejection);
       await giveBack(key, [bucket.sustained, over, points], [bucket.extra, extraOver, overflow]);

@@ -1,15 +1,18 @@
 import cluster from "node:cluster";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
+import { createClientTokenKeys } from "../access/client-tokens.js";
+import { mintClientToken } from "../access/mint-client-token.js";
 import { type Config, loadConfig } from "../config.js";
 import { warmTimezoneData } from "../contacts/rules/timezone.js";
 import { type Database, openDatabase } from "../storage/database.js";
 import { ensureDemoWorkspace } from "../storage/demo-workspace.js";
 import { migrateAndLog } from "../storage/migrations.js";
 import { createApp } from "./app.js";
+import { clientTokenSecrets } from "./client-token-secrets.js";
 import { clusterMetricsSource, runClusterPrimary } from "./cluster.js";
 import { servesGraphiQL } from "./graphiql.js";
-import { createHttpHandler, WEB_APP_DIRECTORY, WEB_APP_PATH } from "./http.js";
+import { createHttpHandler, DEMO_TOKEN_PATH, WEB_APP_DIRECTORY, WEB_APP_PATH } from "./http.js";
 import { createHttpServer } from "./http-server-settings.js";
 import { createLogger, type Logger } from "./observability/logger.js";
 import { createMetrics } from "./observability/metrics.js";
@@ -17,6 +20,8 @@ import { purgeExpiredIdempotencyKeys } from "./plugins/idempotency-store.js";
 import { createRateLimiter } from "./rate-limit.js";
 
 const PURGE_INTERVAL_MS = 60 * 60 * 1000;
+/** The end user of the demo token route's tokens. */
+const DEMO_SUBJECT = "demo-user";
 
 /** Beside an embedded database kept on disk; none for an in-memory one (it is seeded at every start). */
 function demoKeyFile(config: Config): string | null {
@@ -25,6 +30,7 @@ function demoKeyFile(config: Config): string | null {
 }
 
 async function start(config: Config, logger: Logger) {
+  const clientTokens = createClientTokenKeys(clientTokenSecrets(config));
   const db = await openDatabase(config);
   // In a cluster the primary has applied them before starting the workers.
   if (cluster.isPrimary) {
@@ -35,7 +41,14 @@ async function start(config: Config, logger: Logger) {
     db.kind === "pglite" && config.seedDemo ? await ensureDemoWorkspace(db.prisma, demoKeyFile(config)) : null;
 
   const rateLimiter = createRateLimiter(config.rateLimits, logger, config.redisUrl);
-  const yoga = createApp({ prisma: db.prisma, config, rateLimiter, demoApiKey: demo?.apiKey ?? null, logger });
+  const yoga = createApp({
+    prisma: db.prisma,
+    config,
+    rateLimiter,
+    demoApiKey: demo?.apiKey ?? null,
+    logger,
+    clientTokens,
+  });
   const http = createHttpHandler({
     graphql: yoga,
     logger,
@@ -43,6 +56,15 @@ async function start(config: Config, logger: Logger) {
     checkReadiness: () => db.ping(),
     graphiql: servesGraphiQL(config),
     metrics: config.metricsEnabled ? processMetrics(db.poolStats) : undefined,
+    demoClientToken: demo
+      ? (expiresInSeconds) =>
+          mintClientToken(
+            db.prisma,
+            demo.caller,
+            { scopes: ["contacts:read", "contacts:write"], subject: DEMO_SUBJECT, expiresInSeconds },
+            clientTokens,
+          )
+      : undefined,
   });
   const server = createHttpServer(http.listener, config.httpServer);
   const purge = () =>
@@ -68,7 +90,8 @@ async function start(config: Config, logger: Logger) {
             ? "Created a demo account and workspace on this new embedded database."
             : "Demo workspace of this embedded database:",
           `  Workspace id:  ${demo.workspaceId}`,
-          `  API key:       ${demo.apiKey}`,
+          `  API key:       ${demo.apiKey}  (a secret: for curl and servers, never a web page)`,
+          `  Client token:  POST ${`http://localhost:${port}`}${DEMO_TOKEN_PATH}  (what the example app uses)`,
           ...(graphiql ? [`  GraphiQL:      ${url}  (the demo key is already in its Headers tab)`] : []),
           "",
         ].join("\n"),
@@ -110,7 +133,10 @@ function processMetrics(poolStats: Database["poolStats"]) {
 async function main() {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  if (cluster.isPrimary && config.webConcurrency > 1) return runClusterPrimary(config, logger);
+  if (cluster.isPrimary && config.webConcurrency > 1) {
+    clientTokenSecrets(config); // a missing secret stops the primary, not each worker in turn
+    return runClusterPrimary(config, logger);
+  }
   return start(config, logger);
 }
 

@@ -1,6 +1,7 @@
 import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createAccount, createWorkspace } from "../access/accounts.js";
-import { authenticate } from "../access/api-keys.js";
+import type { Caller } from "../access/api-keys.js";
+import { authenticateApiKey } from "../access/authentication.js";
 import { defineCustomVariable } from "../custom-variables/custom-variables.service.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 
@@ -9,6 +10,8 @@ export interface DemoWorkspace {
   apiKey: string;
   /** True when this start created it. */
   created: boolean;
+  /** Its key as a caller: what the demo token route mints client tokens with. */
+  caller: Caller;
 }
 
 /**
@@ -20,8 +23,8 @@ export interface DemoWorkspace {
 export async function ensureDemoWorkspace(prisma: PrismaClient, keyFile: string | null): Promise<DemoWorkspace | null> {
   if (keyFile && existsSync(keyFile)) {
     const saved = JSON.parse(readFileSync(keyFile, "utf8")) as { workspaceId: string; apiKey: string };
-    const caller = await authenticate(prisma, `Bearer ${saved.apiKey}`);
-    return caller ? { ...saved, created: false } : null;
+    const caller = await authenticateApiKey(prisma, `Bearer ${saved.apiKey}`);
+    return caller ? { ...saved, created: false, caller } : null;
   }
   if ((await prisma.account.count()) > 0) return null;
   const { accountId } = await createAccount(prisma, { name: "Demo account" });
@@ -32,5 +35,7 @@ export async function ensureDemoWorkspace(prisma: PrismaClient, keyFile: string 
     writeFileSync(keyFile, `${JSON.stringify(demo)}\n`, { mode: 0o600 });
     chmodSync(keyFile, 0o600);
   }
-  return { ...demo, created: true };
+  const caller = await authenticateApiKey(prisma, `Bearer ${demo.apiKey}`);
+  if (!caller) throw new Error("The demo key just created cannot be found");
+  return { ...demo, created: true, caller };
 }

@@ -12,7 +12,7 @@ const silent = createLogger("silent");
 let app: TestApp;
 let limiter: RateLimiter;
 beforeAll(async () => {
-  limiter = createRateLimiter({ write: { rate: 2, burst: 4 }, read: { rate: 5, burst: 5 } }, silent);
+  limiter = createRateLimiter({ write: { rate: 2, burst: 4 }, read: { rate: 5, burst: 5 }, clientTokenFactor: 10 }, silent);
   app = await startTestApp({ app: { rateLimiter: limiter } });
 });
 afterAll(async () => {
@@ -98,8 +98,8 @@ describe("per-key write limits", () => {
   });
 
   it("is off with a rate of 0", async () => {
-    const off = createRateLimiter({ write: { rate: 0, burst: 1 }, read: { rate: 0, burst: 1 } }, silent);
-    const decisions = await Promise.all(Array.from({ length: 50 }, () => off.consume("some-key", "write")));
+    const off = createRateLimiter({ write: { rate: 0, burst: 1 }, read: { rate: 0, burst: 1 }, clientTokenFactor: 10 }, silent);
+    const decisions = await Promise.all(Array.from({ length: 50 }, () => off.consume({ apiKeyId: "some-key", subject: null }, "write")));
     expect(decisions.every((decision) => decision.allowed)).toBe(true);
     await off.close();
   });
@@ -107,7 +107,7 @@ describe("per-key write limits", () => {
 
 describe("shared buckets in Redis", () => {
   it("two replicas share one key's bucket", async () => {
-    const buckets = { write: { rate: 1, burst: 3 }, read: { rate: 0, burst: 1 } };
+    const buckets = { write: { rate: 1, burst: 3 }, read: { rate: 0, burst: 1 }, clientTokenFactor: 10 };
     const replicaA = createRateLimiter(buckets, silent, REDIS_URL);
     const replicaB = createRateLimiter(buckets, silent, REDIS_URL);
     try {
@@ -115,7 +115,7 @@ describe("shared buckets in Redis", () => {
       // Let both connect: until then a replica fails open.
       await new Promise((resolve) => setTimeout(resolve, 300));
       const decisions = [];
-      for (let i = 0; i < 6; i++) decisions.push(await (i % 2 ? replicaA : replicaB).consume(apiKeyId, "write"));
+      for (let i = 0; i < 6; i++) decisions.push(await (i % 2 ? replicaA : replicaB).consume({ apiKeyId, subject: null }, "write"));
       expect(decisions.filter((decision) => decision.allowed)).toHaveLength(3);
       expect(decisions.at(-1)).toEqual({ allowed: false, retryAfterSeconds: expect.any(Number) });
     } finally {
@@ -125,20 +125,20 @@ describe("shared buckets in Redis", () => {
   });
 
   it("takes several tokens at once, all or none, and refuses more than the burst without a wait", async () => {
-    const buckets = { write: { rate: 2, burst: 4 }, read: { rate: 0, burst: 1 } };
+    const buckets = { write: { rate: 2, burst: 4 }, read: { rate: 0, burst: 1 }, clientTokenFactor: 10 };
     const replicaA = createRateLimiter(buckets, silent, REDIS_URL);
     const replicaB = createRateLimiter(buckets, silent, REDIS_URL);
     try {
       const apiKeyId = `test-${randomBytes(8).toString("hex")}`;
       await new Promise((resolve) => setTimeout(resolve, 300));
-      expect(await replicaA.consume(apiKeyId, "write", 5)).toEqual({ allowed: false, burst: 4 });
-      expect(await replicaA.consume(apiKeyId, "write", 3)).toEqual({ allowed: true });
-      expect(await replicaB.consume(apiKeyId, "write", 2)).toEqual({
+      expect(await replicaA.consume({ apiKeyId, subject: null }, "write", 5)).toEqual({ allowed: false, burst: 4 });
+      expect(await replicaA.consume({ apiKeyId, subject: null }, "write", 3)).toEqual({ allowed: true });
+      expect(await replicaB.consume({ apiKeyId, subject: null }, "write", 2)).toEqual({
         allowed: false,
         retryAfterSeconds: expect.any(Number),
       });
-      expect(await replicaB.consume(apiKeyId, "write", 1)).toEqual({ allowed: true });
-      expect((await replicaA.consume(apiKeyId, "write", 1)).allowed).toBe(false);
+      expect(await replicaB.consume({ apiKeyId, subject: null }, "write", 1)).toEqual({ allowed: true });
+      expect((await replicaA.consume({ apiKeyId, subject: null }, "write", 1)).allowed).toBe(false);
     } finally {
       await replicaA.close();
       await replicaB.close();
@@ -148,7 +148,7 @@ describe("shared buckets in Redis", () => {
   it("serves requests (fail open) and logs when Redis is unreachable, without crashing", async () => {
     const logs = captureLogs();
     const unreachable = createRateLimiter(
-      { write: { rate: 1, burst: 1 }, read: { rate: 1, burst: 1 } },
+      { write: { rate: 1, burst: 1 }, read: { rate: 1, burst: 1 }, clientTokenFactor: 10 },
       createLogger("warn", logs.stream),
       "redis://127.0.0.1:1",
     );

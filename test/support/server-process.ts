@@ -44,6 +44,7 @@ const BASE_ENV: Record<string, string> = {
   RATE_LIMIT_READ_RATE: "0",
   LOG_LEVEL: "warn",
   METRICS_ENABLED: "false",
+  CLIENT_TOKEN_SECRET: "test-client-token-secret-of-at-least-32-characters",
 };
 
 /**

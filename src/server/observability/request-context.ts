@@ -12,7 +12,10 @@ export interface RequestRecord {
   operationType?: string;
   /** The root fields selected, e.g. "createContact": a bounded set, used as the metrics label. */
   rootFields?: string;
+  /** For a client token: the API key that minted it. */
   apiKeyId?: string;
+  /** For a client token: its end user's pseudonym (never the subject itself, nor the token). */
+  subject?: string;
   /** One per root field: its typed result (e.g. CreateContactSuccess, ConflictError) or an error code. */
   outcomes: string[];
 }

@@ -16,7 +16,9 @@ export function useRequestRecord(): Plugin<GraphQLContext> {
       record.operationType = operation?.operation;
       // The fields that run, each name once: aliases neither hide a field nor multiply metric labels.
       record.rootFields = root ? [...new Set(root.fields.map((field) => field.name))].sort().join(",") : undefined;
-      record.apiKeyId = (args.contextValue as GraphQLContext).caller?.apiKeyId;
+      const caller = (args.contextValue as GraphQLContext).caller;
+      record.apiKeyId = caller?.apiKeyId;
+      record.subject = caller?.subject ?? undefined;
       return {
         onExecuteDone({ result }) {
           if (!("errors" in result || "data" in result)) return;
