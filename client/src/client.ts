@@ -36,7 +36,7 @@ function hold(given: ClientToken): HeldToken {
   if (typeof given === "string") return { authorization: `Bearer ${given}`, renewAt: Number.POSITIVE_INFINITY };
   const expiresAt = new Date(given.expiresAt).getTime();
   if (Number.isNaN(expiresAt)) throw new TypeError(`getToken gave an expiresAt that is not a date: ${given.expiresAt}`);
-  const left = expiresAt - Date.now();
+  const left = Math.max(0, expiresAt - Date.now());
   return { authorization: `Bearer ${given.token}`, renewAt: expiresAt - Math.min(RENEW_BEFORE_MS, left / 2) };
 }
 

@@ -76,6 +76,13 @@ describe("client tokens: getToken and its refreshes", () => {
     expect(sent).toEqual([first, first, renewed, renewed, short]);
   });
 
+  it("renews a token already expired when it arrives once per request, never in a loop", async () => {
+    const token = await credential();
+    const { client, sent, getToken } = clientWith(async () => ({ token, expiresAt: new Date(Date.now() - 1_000) }));
+    expect(await total(client)).toBe(0);
+    expect([getToken.mock.calls.length, sent.length]).toEqual([2, 1]);
+  });
+
   it("after a 401 asks for a token once more and retries the request with it", async () => {
     const good = await credential();
     const given = ["sk_live_RefusedRefusedRefusedRefusedRefused00", good];
