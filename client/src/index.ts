@@ -11,7 +11,7 @@ export {
   Provider,
   type RequestPolicy,
 } from "urql";
-export { type ContactsClientOptions, createContactsClient } from "./client.js";
+export { type ClientToken, type ContactsClientOptions, createContactsClient } from "./client.js";
 export { ContactsList, type ContactsListState } from "./contacts-list.js";
 export * from "./generated/graphql.js";
 export * from "./hooks.js";

@@ -3,7 +3,7 @@ import react from "@vitejs/plugin-react";
 import { defineConfig } from "vite";
 
 // Built into examples/web/dist, which the API server serves at /app (src/server/http.ts). Nothing secret is
-// compiled in: the page asks for the API URL and key at run time (src/settings.ts).
+// compiled in: the page fetches a short-lived client token from its token URL at run time (src/token.ts).
 export default defineConfig({
   base: "/app/",
   plugins: [react()],
@@ -15,6 +15,13 @@ export default defineConfig({
     dedupe: ["react", "react-dom", "urql"],
   },
   build: { outDir: "dist", emptyOutDir: true },
-  // `npm run dev --workspace examples/web`: the page on Vite's dev server, the API on `npm start`.
-  server: { proxy: { "/graphql": process.env.API_ORIGIN ?? "http://localhost:4000" } },
+  // `npm run dev --workspace examples/web`: the page on Vite's dev server, the API (and its demo token
+  // route, /demo/client-token) on `npm start`. No `changeOrigin`: the Host header stays the page's, so
+  // the same-origin-only demo route sees the page's own origin.
+  server: {
+    proxy: {
+      "/graphql": process.env.API_ORIGIN ?? "http://localhost:4000",
+      "/demo": process.env.API_ORIGIN ?? "http://localhost:4000",
+    },
+  },
 });

@@ -21,7 +21,7 @@ describe("contacts page by page", () => {
     app = await startTestApp();
     client = createContactsClient({
       url: "http://test/graphql",
-      apiKey: app.tenant.workspaceKey,
+      getToken: async () => app.tenant.workspaceKey,
       fetch: async (input, init) => app.yoga.fetch(new Request(input, init)),
     });
   });

@@ -10,6 +10,7 @@ import type { Page } from "playwright-core";
 import sirv from "sirv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestPage, type TestPage } from "../support/browser.js";
+import { mintClientToken, SECRET_KEY } from "../support/client-tokens.js";
 import { ContactEmailsDocument } from "../support/generated/graphql.js";
 import { postGraphQL, type ServerProcess, startServerProcess } from "../support/server-process.js";
 
@@ -17,8 +18,9 @@ import { postGraphQL, type ServerProcess, startServerProcess } from "../support/
  * The client package as another team gets it: `npm pack`ed, installed from the tarball into a new
  * Vite + React + TypeScript app outside this repository (strict, exactOptionalPropertyTypes), checked
  * by that app's own tsc, built by its own Vite, and run in headless Chromium against `src/server/start.ts`
- * on an embedded database, from another origin (CORS_ORIGINS). Runs once (see vitest.config.ts);
- * never skips.
+ * on an embedded database, from another origin (CORS_ORIGINS). The page authenticates with client
+ * tokens from its own origin's /token, which mints them server-side with the secret key, as a team's
+ * backend does: the key is never in the page. Runs once (see vitest.config.ts); never skips.
  */
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const execFileAsync = promisify(execFile);
@@ -114,9 +116,15 @@ export default defineConfig({ plugins: [react()] });
 import { StrictMode, useState } from "react";
 import { createRoot } from "react-dom/client";
 
-// The API's absolute URL and key come in the page's query string: ?api=http://…/graphql&key=sk_…
+// The API's absolute URL comes in the page's query string (?api=http://…/graphql); client tokens
+// come from this app's own backend, which holds the secret key.
 const params = new URLSearchParams(window.location.search);
-const client = createContactsClient({ url: params.get("api") ?? "", apiKey: params.get("key") ?? "" });
+async function getToken(): Promise<{ token: string; expiresAt: string }> {
+  const response = await fetch("/token", { method: "POST" });
+  if (!response.ok) throw new Error(\`/token answered \${response.status}\`);
+  return (await response.json()) as { token: string; expiresAt: string };
+}
+const client = createContactsClient({ url: params.get("api") ?? "", getToken });
 
 function describe(result: CreateContactResult): string {
   switch (result.__typename) {
@@ -218,6 +226,9 @@ describe("the client package in an app outside this repository", () => {
   let apiKey: string;
   let browser: TestPage | undefined;
   let page: Page;
+  let tokenCalls = 0;
+  /** The Authorization header of every request the page sent to the API. */
+  const authorizations: string[] = [];
 
   beforeAll(async () => {
     expect(temporary.startsWith(ROOT)).toBe(false);
@@ -249,15 +260,28 @@ describe("the client package in an app outside this repository", () => {
       [join(appDirectory, "node_modules/vite/bin/vite.js"), "build", "--logLevel", "warn"],
       appDirectory,
     );
-    serveApp = sirv(join(appDirectory, "dist"), { single: true, dev: false });
-
     api = await apiStarted;
     const key = /API key:\s+(\S+)/.exec(api.stdout())?.[1];
     if (!key) throw new Error(`the server printed no demo API key:\n${api.stdout()}`);
     apiKey = key;
 
+    // The app's backend: its static files, and POST /token minting a client token with the key.
+    const files = sirv(join(appDirectory, "dist"), { single: true, dev: false });
+    const graphqlUrl = `${api.url}/graphql`;
+    serveApp = (request, response) => {
+      if (request.method !== "POST" || request.url !== "/token") return files(request, response);
+      tokenCalls++;
+      mintClientToken(fetch, graphqlUrl, key).then(
+        (token) => response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(token)),
+        (error: Error) => response.writeHead(502).end(error.message),
+      );
+    };
+
     browser = await openTestPage({ timeoutMs: 15_000 });
     page = browser.page;
+    page.on("request", (request) => {
+      if (request.url().startsWith(graphqlUrl)) authorizations.push(request.headers().authorization ?? "");
+    });
   }, SETUP_TIMEOUT_MS);
 
   afterAll(async () => {
@@ -276,7 +300,7 @@ describe("the client package in an app outside this repository", () => {
 
   it("creates a contact with useCreateContact from the other origin, and a retry with its key gets the same one", async () => {
     const apiUrl = `${api?.url}/graphql`;
-    await page.goto(`${appOrigin}/?${new URLSearchParams({ api: apiUrl, key: apiKey })}`);
+    await page.goto(`${appOrigin}/?${new URLSearchParams({ api: apiUrl })}`);
     await page.getByLabel("Total").getByText("0 contacts").waitFor();
 
     const adaResults = page.getByRole("list", { name: "Create Ada: results" }).getByRole("listitem");
@@ -315,6 +339,26 @@ describe("the client package in an app outside this repository", () => {
     await contacts.nth(1).waitFor();
     expect(await contacts.allTextContents()).toEqual(["grace@example.com", "ada@example.com"]);
     expect(await page.getByRole("button", { name: "Show more" }).count()).toBe(0);
+  });
+
+  it("authenticated with client tokens from its own backend, never the secret key", () => {
+    expect(tokenCalls).toBe(1);
+    expect(authorizations.length).toBeGreaterThan(0);
+    expect(authorizations.filter((header) => header.includes(apiKey) || SECRET_KEY.test(header))).toEqual([]);
+    expect(new Set(authorizations).size).toBe(1);
+  });
+
+  it("built no secret key into its JavaScript", () => {
+    // The pattern catches the real key, so finding none in the build means something.
+    expect(apiKey).toMatch(SECRET_KEY);
+    const assets = join(appDirectory, "dist", "assets");
+    const scripts = readdirSync(assets).filter((name) => name.endsWith(".js"));
+    expect(scripts.length).toBeGreaterThan(0);
+    // The client package is in it (so this is the built app, not an empty file), and no key is.
+    const code = scripts.map((name) => readFileSync(join(assets, name), "utf8")).join("\n");
+    expect(code).toContain("/token");
+    expect(code).not.toMatch(SECRET_KEY);
+    expect(code).not.toContain(apiKey);
   });
 
   it("threw no error in the page (one copy of React and of urql)", () => {

@@ -99,7 +99,8 @@ describe("typed documents against the server", () => {
     await app.defineCustomVariable(app.tenant.workspaceId, "Lead Source");
     client = createContactsClient({
       url: "http://test/graphql",
-      apiKey: app.tenant.workspaceKey,
+      // A server-side script's key: a string with no expiry, used until a 401.
+      getToken: async () => app.tenant.workspaceKey,
       fetch: async (input, init) => app.yoga.fetch(new Request(input, init)),
     });
   });
@@ -193,7 +194,7 @@ describe("typed documents against the server", () => {
   it("rejects with urql's CombinedError for what the contract does not type (a refused key)", async () => {
     const stranger = createContactsClient({
       url: "http://test/graphql",
-      apiKey: "sk_live_not_a_key_of_this_server_0000000000",
+      getToken: async () => "sk_live_not_a_key_of_this_server_0000000000",
       fetch: async (input, init) => app.yoga.fetch(new Request(input, init)),
     });
     const failure = await run(stranger, operations.contacts).catch((error: CombinedError) => error);

@@ -1,12 +1,12 @@
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer, type Server } from "node:http";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import type { Page } from "playwright-core";
+import type { Page, Request } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAccount, createWorkspace } from "../../src/access/accounts.js";
 import { defineCustomVariable } from "../../src/custom-variables/custom-variables.service.js";
@@ -14,13 +14,16 @@ import { createApp } from "../../src/server/app.js";
 import { createHttpHandler } from "../../src/server/http.js";
 import { createLogger } from "../../src/server/observability/logger.js";
 import { openTestPage, type TestPage } from "../support/browser.js";
+import { type MintedToken, mintClientToken, SECRET_KEY } from "../support/client-tokens.js";
 import { defaultAppConfig } from "../support/test-app.js";
 import { openTestDatabase, storage, type TestDatabase } from "../support/test-database.js";
 
 /**
  * The example app (examples/web) in headless Chromium, served by the API's own HTTP handler the way
- * `npm start` serves it at /app: a user saves the API key, creates a contact, hits a conflict and a
- * bad phone. Chromium (see test/support/browser.ts: CHROMIUM_PATH, the system's, or the one npm
+ * `npm start` serves it at /app: a user points it at a token URL, creates a contact, hits a conflict
+ * and a bad phone, and keeps working when a token is refused or about to expire. The token URL is
+ * the test's own route beside the API, minting client tokens with the workspace's secret key, as a
+ * team's backend does (examples/token-server); the page never sees that key. Chromium (see test/support/browser.ts: CHROMIUM_PATH, the system's, or the one npm
  * installs) driven by playwright-core; it never skips. Screenshots of each state go to
  * test-results/e2e/<project>/.
  */
@@ -36,8 +39,17 @@ async function buildWebApp(outDir: string) {
   await execFileAsync(
     process.execPath,
     [join(dirname(vitePackage), "bin", "vite.js"), "build", "--outDir", outDir, "--emptyOutDir", "--logLevel", "warn"],
-    { cwd: WEB_ROOT },
+    // vitest sets NODE_ENV=test, which would make Vite build React's development build (StrictMode
+    // rendering twice); the page under test is the production build `npm run build:web` makes.
+    { cwd: WEB_ROOT, env: { ...process.env, NODE_ENV: "production" } },
   );
+}
+
+/** Every file under `directory`, recursively. */
+function filesUnder(directory: string): string[] {
+  return readdirSync(directory, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name));
 }
 
 describe("example app: the contact form in Chromium", () => {
@@ -46,8 +58,25 @@ describe("example app: the contact form in Chromium", () => {
   let browser: TestPage;
   let page: Page;
   let origin: string;
+  let tokenUrl: string;
   let workspaceKey: string;
   const temporary = mkdtempSync(join(tmpdir(), "contacts-e2e-"));
+  /** The token route: how often it was asked, what it answered, and answers to give before minting. */
+  const tokenRoute = { calls: 0, given: [] as MintedToken[], next: [] as (() => Promise<MintedToken>)[] };
+  /** The Authorization header of every request a page sent to the API. */
+  const authorizations: string[] = [];
+  let mint: () => Promise<MintedToken>;
+
+  const recordAuthorization = (request: Request) => {
+    if (new URL(request.url()).pathname === "/graphql") authorizations.push(request.headers().authorization ?? "");
+  };
+
+  async function serveToken(response: ServerResponse) {
+    tokenRoute.calls++;
+    const token = await (tokenRoute.next.shift() ?? mint)();
+    tokenRoute.given.push(token);
+    response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(token));
+  }
 
   const screenshot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
   const textbox = (name: string) => page.getByRole("textbox", { name, exact: true });
@@ -63,20 +92,29 @@ describe("example app: the contact form in Chromium", () => {
     workspaceKey = workspace.apiKey;
 
     await built;
+    const graphql = createApp({ prisma: db.prisma, config: defaultAppConfig });
+    mint = () => mintClientToken((request) => graphql.fetch(request), "http://test/graphql", workspaceKey);
     // The HTTP handler `npm start` uses, serving this build at /app.
     const http = createHttpHandler({
-      graphql: createApp({ prisma: db.prisma, config: defaultAppConfig }),
+      graphql,
       logger: createLogger("silent"),
       maxBodyBytes: defaultAppConfig.http.maxBodyBytes,
       checkReadiness: async () => {},
       webAppDirectory: join(temporary, "dist"),
     });
-    server = createServer(http.listener);
+    // The token route a team's backend would serve (same origin here), in front of the API.
+    server = createServer((request, response) => {
+      if (request.method === "POST" && request.url === "/test/client-token") {
+        serveToken(response).catch((error: Error) => response.writeHead(500).end(error.message));
+      } else http.listener(request, response);
+    });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    tokenUrl = `${origin}/test/client-token`;
 
     browser = await openTestPage({ timeoutMs: 10_000, viewport: { width: 1100, height: 900 } });
     page = browser.page;
+    page.on("request", recordAuthorization);
   });
 
   afterAll(async () => {
@@ -86,28 +124,36 @@ describe("example app: the contact form in Chromium", () => {
     rmSync(temporary, { recursive: true, force: true });
   });
 
-  it("takes the API key from its settings and renders the workspace's custom variables as fields", async () => {
+  it("takes its token from the token URL in its settings and renders the workspace's custom variables", async () => {
+    // An earlier version kept the API key in localStorage: the page drops it and never sends it.
     await page.goto(`${origin}/app/`);
-    // Nothing is compiled in: the URL defaults to this origin's /graphql, and the key is asked for.
+    await page.evaluate(
+      (key) => localStorage.setItem("contacts-api-example/settings", JSON.stringify({ apiKey: key, workspaceId: "" })),
+      workspaceKey,
+    );
+    await page.reload();
+    // Nothing is compiled in: the URLs default to this origin's /graphql and its demo token route,
+    // which this server (not the demo database) does not serve.
+    await page.getByText(`Cannot get a token from ${origin}/demo/client-token`).first().waitFor();
+    await page.locator(".settings summary").click();
     expect(await textbox("API URL").inputValue()).toBe(`${origin}/graphql`);
-    expect(await textbox("API key").inputValue()).toBe("");
-    await page.getByText("Enter an API key in the settings above to start.").waitFor();
+    expect(await textbox("Token URL").inputValue()).toBe(`${origin}/demo/client-token`);
+    expect(await page.getByLabel("API key").count()).toBe(0);
     await screenshot("00-settings");
 
-    // A key the server does not know: the page says so instead of failing silently.
-    await page.getByLabel("API key").fill("sk_live_NotAKeyOfThisServerNotAKeyOfThisServer");
-    await page.getByRole("button", { name: "Save settings" }).click();
-    const refused = page.getByText("The API refused the key. Check the API key in the settings.");
-    await refused.first().waitFor();
-
-    await page.locator(".settings summary").click();
-    await page.getByLabel("API key").fill(workspaceKey);
+    await textbox("Token URL").fill(tokenUrl);
     await page.getByRole("button", { name: "Save settings" }).click();
     await textbox("Lead Source").waitFor();
     await page.getByText("No contacts yet.").waitFor();
-    expect(await refused.count()).toBe(0);
-    // The summary names the key's kind, never its secret part.
-    expect(await page.locator(".settings summary").textContent()).toBe(`Settings ${origin}/graphql · key sk_live_…`);
+    expect(await page.locator(".form-error").count()).toBe(0);
+    expect(await page.locator(".settings summary").textContent()).toBe(
+      `Settings ${origin}/graphql · tokens from ${tokenUrl}`,
+    );
+    // One token for the page's first requests, sent with each of them.
+    expect(tokenRoute.calls).toBe(1);
+    const token = tokenRoute.given[0]?.token;
+    expect(authorizations.length).toBeGreaterThan(0);
+    expect(new Set(authorizations)).toEqual(new Set([`Bearer ${token}`]));
     await screenshot("01-ready");
   });
 
@@ -181,6 +227,85 @@ describe("example app: the contact form in Chromium", () => {
     expect(await page.locator(".conflict").count()).toBe(0);
     expect(await db.prisma.contact.count()).toBe(1);
     await screenshot("05-invalid-phone");
+  });
+
+  /** The app in a new tab of the same browser (its settings kept), until its contacts are shown. */
+  async function openApp(prepare: (tab: Page) => Promise<void> = async () => {}) {
+    const tab = await browser.context.newPage();
+    tab.on("pageerror", (error) => browser.pageErrors.push(error.message));
+    tab.on("request", recordAuthorization);
+    await prepare(tab);
+    await tab.goto(`${origin}/app/`);
+    await tab.locator(".contact-list > li", { hasText: "ada@example.com" }).waitFor();
+    return tab;
+  }
+
+  async function createFrom(tab: Page, email: string) {
+    await tab.getByRole("textbox", { name: "Email", exact: true }).fill(email);
+    await tab.getByRole("button", { name: "Create contact" }).click();
+    await tab.getByRole("status").getByText(`Created ${email}.`).waitFor();
+  }
+
+  it("asks the token URL again when the API refuses a token (401), and the requests still succeed", async () => {
+    tokenRoute.calls = 0;
+    tokenRoute.given = [];
+    authorizations.length = 0;
+    tokenRoute.next.push(async () => ({
+      token: "forged-client-token",
+      expiresAt: new Date(Date.now() + 900_000).toISOString(),
+    }));
+    const tab = await openApp();
+    // The page's first requests were refused together and shared the one new token.
+    expect(tokenRoute.calls).toBe(2);
+    await createFrom(tab, "retry@example.com");
+    expect(tokenRoute.calls).toBe(2);
+    const fresh = `Bearer ${tokenRoute.given[1]?.token}`;
+    expect(authorizations[0]).toBe("Bearer forged-client-token");
+    expect(authorizations.at(-1)).toBe(fresh);
+    expect(await tab.locator(".form-error").count()).toBe(0);
+    await tab.close();
+  });
+
+  it("asks the token URL for a new token before the current one expires", async () => {
+    tokenRoute.calls = 0;
+    tokenRoute.given = [];
+    authorizations.length = 0;
+    // The route says the first token expires in a minute: the client renews it 30 s before.
+    tokenRoute.next.push(async () => ({ ...(await mint()), expiresAt: new Date(Date.now() + 60_000).toISOString() }));
+    const tab = await openApp((tab) => tab.clock.install());
+    expect(tokenRoute.calls).toBe(1);
+    await tab.clock.fastForward(20_000);
+    await createFrom(tab, "early@example.com");
+    expect(tokenRoute.calls).toBe(1);
+    await tab.clock.fastForward(15_000);
+    const sentBefore = authorizations.length;
+    await createFrom(tab, "renewed@example.com");
+    expect(tokenRoute.calls).toBe(2);
+    // The renewal came before the request: everything until then carried the first token, the create the new one.
+    const [first, renewed] = tokenRoute.given.map(({ token }) => `Bearer ${token}`);
+    expect(new Set(authorizations.slice(0, sentBefore))).toEqual(new Set([first]));
+    expect(new Set(authorizations.slice(sentBefore))).toEqual(new Set([renewed]));
+    await tab.close();
+  });
+
+  it("kept no credential in the browser: localStorage holds the two URLs only, sessionStorage nothing", async () => {
+    const storage = await page.evaluate(() => ({
+      local: Object.fromEntries(Object.entries(localStorage)),
+      session: Object.fromEntries(Object.entries(sessionStorage)),
+    }));
+    expect(storage).toEqual({
+      local: { "contacts-api-example/settings": JSON.stringify({ apiUrl: `${origin}/graphql`, tokenUrl }) },
+      session: {},
+    });
+    expect(authorizations.filter((header) => SECRET_KEY.test(header))).toEqual([]);
+  });
+
+  it("built no secret key into the page", () => {
+    // The pattern catches a real key, so finding none in the build means something.
+    expect(workspaceKey).toMatch(SECRET_KEY);
+    const files = filesUnder(join(temporary, "dist"));
+    expect(files.filter((file) => file.endsWith(".js")).length).toBeGreaterThan(0);
+    expect(files.filter((file) => SECRET_KEY.test(readFileSync(file, "latin1")))).toEqual([]);
   });
 
   it("threw no error in the page", () => {

@@ -6,15 +6,16 @@ import { RecentContacts } from "./RecentContacts.tsx";
 import { contactIdFromPath, usePath } from "./router.tsx";
 import { SettingsPanel } from "./SettingsPanel.tsx";
 import { loadSettings, type Settings, saveSettings } from "./settings.ts";
+import { fetchClientToken } from "./token.ts";
 
 export function App() {
   const [settings, setSettings] = useState(loadSettings);
+  const { apiUrl, tokenUrl } = settings;
   const client = useMemo(
-    () => (settings.apiKey ? createContactsClient({ url: settings.apiUrl, apiKey: settings.apiKey }) : null),
-    [settings.apiUrl, settings.apiKey],
+    () => createContactsClient({ url: apiUrl, getToken: () => fetchClientToken(tokenUrl) }),
+    [apiUrl, tokenUrl],
   );
   const selectedId = contactIdFromPath(usePath());
-  const workspaceId = settings.workspaceId || null;
 
   function save(next: Settings) {
     saveSettings(next);
@@ -30,19 +31,15 @@ export function App() {
         </p>
       </header>
       <SettingsPanel settings={settings} onSave={save} />
-      {client ? (
-        <Provider value={client}>
-          <main className="columns">
-            <ContactForm workspaceId={workspaceId} apiUrl={settings.apiUrl} />
-            <div className="side">
-              {selectedId && <ContactCard id={selectedId} apiUrl={settings.apiUrl} />}
-              <RecentContacts workspaceId={workspaceId} apiUrl={settings.apiUrl} />
-            </div>
-          </main>
-        </Provider>
-      ) : (
-        <p className="notice">Enter an API key in the settings above to start.</p>
-      )}
+      <Provider value={client}>
+        <main className="columns">
+          <ContactForm apiUrl={apiUrl} />
+          <div className="side">
+            {selectedId && <ContactCard id={selectedId} apiUrl={apiUrl} />}
+            <RecentContacts apiUrl={apiUrl} />
+          </div>
+        </main>
+      </Provider>
     </div>
   );
 }

@@ -23,7 +23,7 @@ const NO_ISSUES = new Map<string, string[]>();
 const TIMEZONES = Intl.supportedValuesOf("timeZone");
 
 /** Blank fields are left out, so the API applies its defaults (the timezone derived from the phone). */
-function toInput(values: Values, workspaceId: string | null): CreateContactInput {
+function toInput(values: Values): CreateContactInput {
   const given = (value: string) => value.trim() || undefined;
   const tags = values.tags
     .split(",")
@@ -31,7 +31,6 @@ function toInput(values: Values, workspaceId: string | null): CreateContactInput
     .filter(Boolean);
   const customFields = Object.fromEntries(Object.entries(values.customFields).filter(([, value]) => value.trim()));
   return {
-    workspaceId: workspaceId ?? undefined,
     firstName: given(values.firstName),
     lastName: given(values.lastName),
     email: given(values.email),
@@ -42,15 +41,15 @@ function toInput(values: Values, workspaceId: string | null): CreateContactInput
   };
 }
 
-export function ContactForm({ workspaceId, apiUrl }: { workspaceId: string | null; apiUrl: string }) {
+export function ContactForm({ apiUrl }: { apiUrl: string }) {
   const [{ fetching, result, error }, createContact] = useCreateContact();
-  const customVariables = useCustomVariables(workspaceId);
+  const customVariables = useCustomVariables();
   const [values, setValues] = useState(EMPTY);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     try {
-      const created = await createContact(toInput(values, workspaceId));
+      const created = await createContact(toInput(values));
       if (created.__typename === "CreateContactSuccess") setValues(EMPTY);
     } catch {
       // Shown from the hook's `error` below.

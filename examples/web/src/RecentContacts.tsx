@@ -4,8 +4,8 @@ import { describeRequestError } from "./errors.ts";
 import { contactHref, Link } from "./router.tsx";
 
 /** The newest contacts; refetched by the client when a mutation creates or deletes one. */
-export function RecentContacts({ workspaceId, apiUrl }: { workspaceId: string | null; apiUrl: string }) {
-  const { data, fetching, error } = useContacts({ first: 10, workspaceId });
+export function RecentContacts({ apiUrl }: { apiUrl: string }) {
+  const { data, fetching, error } = useContacts({ first: 10 });
   return (
     <section className="card" aria-labelledby="recent-heading">
       <h2 id="recent-heading">Recent contacts {data && <span className="muted">({data.totalCount})</span>}</h2>

@@ -1,4 +1,5 @@
 import type { CombinedError, ValidationIssue } from "@contacts-api/client";
+import { TokenRequestError } from "./token.ts";
 
 /** Where a validation issue is shown: the key of a form field, or "form" for the others. */
 export function fieldKey(path: readonly string[]): string {
@@ -19,10 +20,12 @@ export function issuesByField(issues: readonly ValidationIssue[]): Map<string, s
   return byField;
 }
 
-/** A sentence for what the contract does not type: the network, a refused key. */
+/** A sentence for what the contract does not type: the token URL, the network, a refused token. */
 export function describeRequestError(error: CombinedError, apiUrl: string): string {
+  if (error.networkError instanceof TokenRequestError)
+    return `${error.networkError.message}. Check the token URL in the settings.`;
   if (error.graphQLErrors.some((e) => e.extensions?.code === "UNAUTHENTICATED")) {
-    return "The API refused the key. Check the API key in the settings.";
+    return "The API refused the token, even a fresh one. Check the token URL in the settings.";
   }
   if (error.networkError) return `Cannot reach the API at ${apiUrl}: ${error.networkError.message}`;
   return error.graphQLErrors.map((e) => e.message).join(" ") || error.message;
