@@ -12,7 +12,10 @@ const silent = createLogger("silent");
 let app: TestApp;
 let limiter: RateLimiter;
 beforeAll(async () => {
-  limiter = createRateLimiter({ write: { rate: 2, burst: 4 }, read: { rate: 5, burst: 5 }, clientTokenFactor: 10 }, silent);
+  limiter = createRateLimiter(
+    { write: { rate: 2, burst: 4 }, read: { rate: 5, burst: 5 }, clientTokenFactor: 10 },
+    silent,
+  );
   app = await startTestApp({ app: { rateLimiter: limiter } });
 });
 afterAll(async () => {
@@ -98,8 +101,13 @@ describe("per-key write limits", () => {
   });
 
   it("is off with a rate of 0", async () => {
-    const off = createRateLimiter({ write: { rate: 0, burst: 1 }, read: { rate: 0, burst: 1 }, clientTokenFactor: 10 }, silent);
-    const decisions = await Promise.all(Array.from({ length: 50 }, () => off.consume({ apiKeyId: "some-key", subject: null }, "write")));
+    const off = createRateLimiter(
+      { write: { rate: 0, burst: 1 }, read: { rate: 0, burst: 1 }, clientTokenFactor: 10 },
+      silent,
+    );
+    const decisions = await Promise.all(
+      Array.from({ length: 50 }, () => off.consume({ apiKeyId: "some-key", subject: null }, "write")),
+    );
     expect(decisions.every((decision) => decision.allowed)).toBe(true);
     await off.close();
   });
@@ -115,7 +123,8 @@ describe("shared buckets in Redis", () => {
       // Let both connect: until then a replica fails open.
       await new Promise((resolve) => setTimeout(resolve, 300));
       const decisions = [];
-      for (let i = 0; i < 6; i++) decisions.push(await (i % 2 ? replicaA : replicaB).consume({ apiKeyId, subject: null }, "write"));
+      for (let i = 0; i < 6; i++)
+        decisions.push(await (i % 2 ? replicaA : replicaB).consume({ apiKeyId, subject: null }, "write"));
       expect(decisions.filter((decision) => decision.allowed)).toHaveLength(3);
       expect(decisions.at(-1)).toEqual({ allowed: false, retryAfterSeconds: expect.any(Number) });
     } finally {

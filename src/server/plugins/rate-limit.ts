@@ -19,9 +19,7 @@ export function useRateLimits(limiter: RateLimiter): Plugin<GraphQLContext> {
       const root = rootFieldsOf(args);
       // A mutation of only `__typename` (or all skipped) still costs one write.
       const writes = root?.operation.operation === "mutation" ? Math.max(1, root.dataFields) : 0;
-      const decision = await (writes > 0
-        ? limiter.consume(caller, "write", writes)
-        : limiter.consume(caller, "read"));
+      const decision = await (writes > 0 ? limiter.consume(caller, "write", writes) : limiter.consume(caller, "read"));
       if (decision.allowed) return;
       if ("burst" in decision) {
         setResultAndStopExecution({
