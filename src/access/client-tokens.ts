@@ -12,9 +12,6 @@ import { isUuid } from "./workspace-access.js";
 
 export const CLIENT_TOKEN_LIFETIME_SECONDS = { min: 60, max: 24 * 60 * 60, default: 15 * 60 } as const;
 
-/** The shortest secret accepted: HS256 wants at least its 256-bit output. */
-export const MIN_CLIENT_TOKEN_SECRET_LENGTH = 32;
-
 const ALGORITHM = "HS256";
 const ISSUER = "contacts-api";
 const AUDIENCE = "contacts-api";

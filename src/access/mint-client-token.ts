@@ -3,7 +3,7 @@ import { IssueCollector } from "../errors/validation-issues.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import type { Caller } from "./api-keys.js";
 import { CLIENT_TOKEN_LIFETIME_SECONDS, type ClientTokenKeys, type MintedClientToken } from "./client-tokens.js";
-import { API_SCOPES, type ApiScope, isApiScope } from "./scopes.js";
+import { API_SCOPES, isApiScope } from "./scopes.js";
 import { targetWorkspaceId } from "./workspace-access.js";
 
 export const MAX_SUBJECT_LENGTH = 255;
@@ -58,10 +58,7 @@ export async function mintClientToken(
   if (caller.workspaceId === null && !(await reachesWorkspace(prisma, caller, workspaceId))) {
     throw new ForbiddenError();
   }
-  return keys.sign(
-    { workspaceId, scopes: scopes as ApiScope[], subject: input.subject, apiKeyId: caller.apiKeyId },
-    lifetime,
-  );
+  return keys.sign({ workspaceId, scopes, subject: input.subject, apiKeyId: caller.apiKeyId }, lifetime);
 }
 
 async function reachesWorkspace(prisma: PrismaClient, caller: Caller, workspaceId: string): Promise<boolean> {
