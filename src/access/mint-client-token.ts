@@ -4,7 +4,7 @@ import type { PrismaClient } from "../generated/prisma/client.js";
 import type { Caller } from "./api-keys.js";
 import { CLIENT_TOKEN_LIFETIME_SECONDS, type ClientTokenKeys, type MintedClientToken } from "./client-tokens.js";
 import { API_SCOPES, isApiScope } from "./scopes.js";
-import { targetWorkspaceId } from "./workspace-access.js";
+import { targetWorkspaceId, workspaceWhere } from "./workspace-access.js";
 
 export const MAX_SUBJECT_LENGTH = 255;
 
@@ -62,5 +62,5 @@ export async function mintClientToken(
 }
 
 async function reachesWorkspace(prisma: PrismaClient, caller: Caller, workspaceId: string): Promise<boolean> {
-  return (await prisma.workspace.count({ where: { id: workspaceId, accountId: caller.accountId } })) > 0;
+  return (await prisma.workspace.count({ where: { AND: [{ id: workspaceId }, workspaceWhere(caller)] } })) > 0;
 }
