@@ -23,10 +23,12 @@ WITH workspace AS (
   FROM allowed a
   RETURNING id, created_at, updated_at, timezone
 ), created_tags AS (
+  -- No conflict target: a tag is unique by its name and by its id (made from the name), and a target
+  -- would make only one of them an arbiter; a twin committed in between then fails on the other.
   INSERT INTO tags (workspace_id, id, name)
   SELECT $3::uuid, id, name FROM input_tags
   WHERE EXISTS (SELECT 1 FROM allowed)
-  ON CONFLICT (workspace_id, name) DO NOTHING
+  ON CONFLICT DO NOTHING
 ), links AS (
   INSERT INTO contact_tags (workspace_id, contact_id, tag_id)
   SELECT $3::uuid, c.id, i.id FROM new_contact c CROSS JOIN input_tags i

@@ -29,10 +29,12 @@ WITH target AS (
   SELECT DISTINCT $1::uuid AS workspace_id, name, tag_id($1::uuid, name) AS id
   FROM unnest($16::text[]) AS t(name)
 ), created_tags AS (
+  -- No conflict target: a tag is unique by its name and by its id (made from the name), and a target
+  -- would make only one of them an arbiter; a twin committed in between then fails on the other.
   INSERT INTO tags (workspace_id, id, name)
   SELECT workspace_id, id, name FROM input_tags
   WHERE EXISTS (SELECT 1 FROM updated)
-  ON CONFLICT (workspace_id, name) DO NOTHING
+  ON CONFLICT DO NOTHING
 ), links AS (
   INSERT INTO contact_tags (workspace_id, contact_id, tag_id)
   SELECT i.workspace_id, c.id, i.id FROM updated c CROSS JOIN input_tags i

@@ -62,4 +62,15 @@ describe("simultaneous creates", () => {
     expect(await app.db.prisma.tag.count({ where: { name: { in: ["fresh-a", "fresh-b"] } } })).toBe(2);
     expect(await app.db.prisma.contactTag.count({ where: { tag: { name: "fresh-a" } } })).toBe(CONCURRENT_REQUESTS);
   });
+
+  it("round after round, each adding one brand-new tag they share: never an internal error", async () => {
+    // A tag is unique by its name and by its id; a racing twin committed in between must be skipped, not fail.
+    for (let round = 0; round < 30; round++) {
+      const results = await createAll(
+        Array.from({ length: 8 }, (_, i) => ({ email: `round${round}-${i}@example.com`, tags: [`round-${round}`] })),
+      );
+      expect(results.map((result) => result.__typename)).toEqual(Array(8).fill("CreateContactSuccess"));
+    }
+    expect(await app.db.prisma.tag.count({ where: { name: { startsWith: "round-" } } })).toBe(30);
+  });
 });
