@@ -26,6 +26,8 @@ export interface Config {
   clientTokenSecret: string | undefined;
   /** The secret before a rotation, still accepted until its tokens expire. */
   clientTokenSecretPrevious: string | undefined;
+  /** The most rows one importContacts takes. */
+  importMaxRows: number;
   /** Serve secret keys sent from other sites' pages (off: they are refused). */
   allowSecretKeysFromBrowsers: boolean;
   /** Shared store for rate limits across replicas; in memory when unset. */
@@ -80,6 +82,7 @@ export interface RateLimitConfig {
 }
 
 export const DEFAULT_DATABASE_URL = "pglite:./data/pglite";
+export const DEFAULT_IMPORT_MAX_ROWS = 1000;
 
 export class ConfigError extends Error {}
 
@@ -174,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     clientTokenSecret: secret(env, "CLIENT_TOKEN_SECRET"),
     clientTokenSecretPrevious: secret(env, "CLIENT_TOKEN_SECRET_PREVIOUS"),
     allowSecretKeysFromBrowsers: boolean(env, "ALLOW_SECRET_KEYS_FROM_BROWSERS", false),
+    importMaxRows: integer(env, "IMPORT_MAX_ROWS", DEFAULT_IMPORT_MAX_ROWS, 1, 100_000),
     redisUrl: env.REDIS_URL?.trim() || undefined,
     logLevel,
     metricsEnabled: boolean(env, "METRICS_ENABLED", false),

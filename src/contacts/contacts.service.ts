@@ -92,16 +92,24 @@ export async function rejectWorkspaceContactInput(
     issues.addAll(fieldIssues);
     return issues.throwAll();
   }
-  issues.addAll(withoutCustomFields(fieldIssues));
   const customFields = input.customFields ?? {};
   const workspace = await loadWriteWorkspace(prisma, caller, workspaceId, customFieldNames(customFields));
-  normalizeCustomFields(customFields, workspace.variablesByName, "customFields", issues);
+  judgeRefusedFields(issues, fieldIssues, customFields, workspace);
   return issues.throwAll();
 }
 
-/** The input type's issues but those of custom fields, which are judged again with the workspace's names. */
-function withoutCustomFields(issues: readonly ValidationIssue[]): ValidationIssue[] {
-  return issues.filter((issue) => issue.path[0] !== "customFields");
+/**
+ * What a refused input is told once its workspace is known: the input type's issues, but each custom
+ * field judged again by the workspace's variables (an unknown name, else its value's issue).
+ */
+export function judgeRefusedFields(
+  issues: IssueCollector,
+  fieldIssues: readonly ValidationIssue[],
+  customFields: Record<string, unknown>,
+  workspace: Pick<WriteWorkspace, "variablesByName">,
+): void {
+  issues.addAll(fieldIssues.filter((issue) => issue.path[0] !== "customFields"));
+  normalizeCustomFields(customFields, workspace.variablesByName, "customFields", issues);
 }
 
 // ---- write: create, upsert, update ----------------------------------------------------------
@@ -286,10 +294,9 @@ export async function rejectUpdateInput(
 ): Promise<never> {
   const current = await findUpdatable(prisma, caller, id);
   const issues = new IssueCollector();
-  issues.addAll(withoutCustomFields(fieldIssues));
   const customFields = input.customFields ?? {};
   const workspace = await loadWriteWorkspace(prisma, caller, current.workspaceId, customFieldNames(customFields));
-  normalizeCustomFields(customFields, workspace.variablesByName, "customFields", issues);
+  judgeRefusedFields(issues, fieldIssues, customFields, workspace);
   return issues.throwAll();
 }
 
@@ -350,7 +357,7 @@ const CONTACT_UNIQUE_INDEXES = [
 ] as const;
 
 /** The field (EMAIL or PHONE) whose live uniqueness an error broke, if it is such an error. */
-function contactUniqueViolation(error: unknown): ContactUniqueField | undefined {
+export function contactUniqueViolation(error: unknown): ContactUniqueField | undefined {
   return violatedUniqueIndex(error, CONTACT_UNIQUE_INDEXES)?.field;
 }
 

@@ -22,6 +22,7 @@ export const VALIDATION_ISSUE_CODES = {
   OUT_OF_RANGE: "A number outside the allowed range.",
   INVALID_CURSOR: "A cursor that this API did not hand out.",
   NO_FIELDS: "At least one field must be given.",
+  NOT_APPLICABLE: "An option that does not apply with the other values given.",
 } as const;
 
 export type ValidationIssueCode = keyof typeof VALIDATION_ISSUE_CODES;
@@ -55,9 +56,15 @@ export class IssueCollector implements IssueSink {
     for (const issue of issues) this.add(issue.path, issue.code, issue.message);
   }
 
-  /** Throws every collected issue together (the first MAX_ISSUES of them), if there is any. */
+  /** Every collected issue together (the first MAX_ISSUES of them), or null when there is none. */
+  failure(): ValidationFailed | null {
+    return this.found > 0 ? new ValidationFailed(this.issues, this.found) : null;
+  }
+
+  /** Throws `failure()`, if there is one. */
   throwIfAny(): void {
-    if (this.found > 0) throw new ValidationFailed(this.issues, this.found);
+    const failure = this.failure();
+    if (failure) throw failure;
   }
 
   /** The same, where some rule is known to have failed: a path that ends in a ValidationError. */

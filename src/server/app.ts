@@ -24,7 +24,7 @@ import type { RateLimiter } from "./rate-limit.js";
 /** How many distinct GraphQL documents stay parsed: far more than an application's own operations. */
 const PARSED_DOCUMENTS_KEPT = 128;
 
-export type AppConfig = Pick<Config, "graphql" | "http" | "apiKeyCacheTtlMs" | "allowSecretKeysFromBrowsers">;
+export type AppConfig = Pick<Config, "graphql" | "http" | "apiKeyCacheTtlMs" | "allowSecretKeysFromBrowsers" | "importMaxRows">;
 
 export interface AppOptions {
   prisma: PrismaClient;
@@ -66,6 +66,7 @@ export function createApp({ prisma, config, rateLimiter, demoApiKey = null, logg
     clientTokens: tokens,
     authenticate: createAuthenticator(prisma, config.apiKeyCacheTtlMs, tokens),
     allowSecretKeysFromBrowsers: config.allowSecretKeysFromBrowsers,
+    importMaxRows: config.importMaxRows,
   };
   return createYoga({
     schema,

@@ -15,6 +15,8 @@ export interface GraphQLContext {
   databaseTurns: LimitFunction;
   /** Signs the client tokens createClientToken mints. */
   clientTokens: ClientTokenKeys;
+  /** The most rows one importContacts takes. */
+  importMaxRows: number;
   /** Set when the request must be refused whatever it asks (a secret key sent from a browser). */
   refusal?: GraphQLError;
 }
@@ -24,12 +26,13 @@ export interface ContextOptions {
   authenticate: Authenticator;
   clientTokens: ClientTokenKeys;
   allowSecretKeysFromBrowsers: boolean;
+  importMaxRows: number;
 }
 
 export async function createContext(options: ContextOptions, request: Request): Promise<GraphQLContext> {
-  const { prisma, authenticate, clientTokens } = options;
+  const { prisma, authenticate, clientTokens, importMaxRows } = options;
   const authorization = request.headers.get("authorization");
-  const base = { prisma, clientTokens, databaseTurns: createDatabaseTurns() };
+  const base = { prisma, clientTokens, importMaxRows, databaseTurns: createDatabaseTurns() };
   if (!options.allowSecretKeysFromBrowsers && bearerCredential(authorization)?.kind === "api_key") {
     const origin = crossSiteOrigin(request);
     if (origin !== null) return { ...base, caller: null, refusal: secretKeyFromBrowser(origin) };

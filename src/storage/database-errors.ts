@@ -75,3 +75,8 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 export function isStatementTimeout(error: unknown): boolean {
   return adapterCause(error)?.originalCode === "57014";
 }
+
+/** True when PostgreSQL broke a deadlock by aborting this statement (SQLSTATE 40P01): it may run again. */
+export function isDeadlock(error: unknown): boolean {
+  return adapterCause(error)?.originalCode === "40P01";
+}

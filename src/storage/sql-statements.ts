@@ -17,6 +17,8 @@ export const STATEMENT_NAMES = [
   "loadWriteWorkspace",
   "deleteContact",
   "deleteContactAsOperator",
+  "loadImportMatches",
+  "writeImport",
 ] as const;
 
 export type StatementName = (typeof STATEMENT_NAMES)[number];

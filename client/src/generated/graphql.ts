@@ -111,6 +111,8 @@ export type ValidationIssueCode =
   | 'INVALID_TIMEZONE'
   /** A custom value must be a string, a number, a boolean or null. */
   | 'INVALID_VALUE_TYPE'
+  /** An option that does not apply with the other values given. */
+  | 'NOT_APPLICABLE'
   /** At least one field must be given. */
   | 'NO_FIELDS'
   /** A number outside the allowed range. */

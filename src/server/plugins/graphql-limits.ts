@@ -49,7 +49,8 @@ const keepRejectionStatus: Plugin<YogaInitialContext> = {
  */
 export function useGraphQLLimits(limits: GraphQLLimits): Plugin<YogaInitialContext> {
   const armor = EnvelopArmorPlugin({
-    maxDepth: { n: limits.maxDepth, onReject: withCode("QUERY_TOO_DEEP") },
+    // Depth counts fields, not the fragments around them: a union's `... on Member` is no deeper a query.
+    maxDepth: { n: limits.maxDepth, flattenFragments: true, onReject: withCode("QUERY_TOO_DEEP") },
     maxAliases: { n: limits.maxAliases, onReject: withCode("TOO_MANY_ALIASES") },
     maxDirectives: { n: limits.maxDirectives, onReject: withCode("TOO_MANY_DIRECTIVES") },
     maxTokens: { n: limits.maxTokens, onReject: withCode("TOO_MANY_TOKENS") },
