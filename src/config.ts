@@ -77,6 +77,8 @@ export interface TokenBucket {
 export interface RateLimitConfig {
   write: TokenBucket;
   read: TokenBucket;
+  /** Rows of importContacts batches (each batch also spends one write). */
+  importRows: TokenBucket;
   /** All client tokens of one key together get this many times the key's own rates and bursts. */
   clientTokenFactor: number;
 }
@@ -85,6 +87,11 @@ export const DEFAULT_DATABASE_URL = "pglite:./data/pglite";
 export const DEFAULT_IMPORT_MAX_ROWS = 1000;
 
 export class ConfigError extends Error {}
+
+/** A bucket whose burst is its rate: at most `rate` in any second. */
+function tokenBucket(rate: number): TokenBucket {
+  return { rate, burst: Math.max(rate, 1) };
+}
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
@@ -171,6 +178,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         rate: integer(env, "RATE_LIMIT_READ_RATE", 50, 0, 1_000_000),
         burst: integer(env, "RATE_LIMIT_READ_BURST", 100, 1, 1_000_000),
       },
+      importRows: tokenBucket(integer(env, "RATE_LIMIT_IMPORT_ROWS", 5000, 0, 10_000_000)),
       clientTokenFactor: integer(env, "CLIENT_TOKEN_RATE_FACTOR", 10, 1, 10_000),
     },
     apiKeyCacheTtlMs: integer(env, "API_KEY_CACHE_TTL_MS", 5000, 0, 60_000),

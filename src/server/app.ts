@@ -24,7 +24,10 @@ import type { RateLimiter } from "./rate-limit.js";
 /** How many distinct GraphQL documents stay parsed: far more than an application's own operations. */
 const PARSED_DOCUMENTS_KEPT = 128;
 
-export type AppConfig = Pick<Config, "graphql" | "http" | "apiKeyCacheTtlMs" | "allowSecretKeysFromBrowsers" | "importMaxRows">;
+export type AppConfig = Pick<
+  Config,
+  "graphql" | "http" | "apiKeyCacheTtlMs" | "allowSecretKeysFromBrowsers" | "importMaxRows"
+>;
 
 export interface AppOptions {
   prisma: PrismaClient;

@@ -4,13 +4,14 @@ import type { Caller } from "../access/api-keys.js";
 import type { RateLimitConfig, TokenBucket } from "../config.js";
 import type { Logger } from "./observability/logger.js";
 
-export type RequestKind = "write" | "read";
+/** Writes and reads count requests' root fields; importRows counts the rows of importContacts batches. */
+export type RequestKind = "write" | "read" | "importRows";
 
 export type RateLimitDecision =
   | { allowed: true }
   | { allowed: false; retryAfterSeconds: number }
   /** More tokens than the bucket ever holds: no wait makes them fit, so nothing was taken. */
-  | { allowed: false; burst: number };
+  | { allowed: false; burst: number; kind: RequestKind };
 
 /** Whose buckets a request takes from: an API key's own, or one end user's of the key's client tokens. */
 export type RateLimitedCaller = Pick<Caller, "apiKeyId" | "subject">;
@@ -22,6 +23,11 @@ export interface RateLimiter {
    * tokens share (CLIENT_TOKEN_RATE_FACTOR times the key's rates).
    */
   consume(caller: RateLimitedCaller, kind: RequestKind, points?: number): Promise<RateLimitDecision>;
+  /** Several kinds at once, all or none: a refusal gives back what the others took. */
+  consumeAll(
+    caller: RateLimitedCaller,
+    demands: readonly (readonly [RequestKind, number])[],
+  ): Promise<RateLimitDecision>;
   close(): Promise<void>;
 }
 
@@ -61,7 +67,11 @@ export function createRateLimiter(config: RateLimitConfig, logger: Logger, redis
       extra: extra > 0 ? make("burst", extra, Math.max(1, Math.ceil(bucket.burst / bucket.rate))) : null,
     };
   };
-  const limiters = { write: limiter("write", config.write), read: limiter("read", config.read) };
+  const limiters = {
+    write: limiter("write", config.write),
+    read: limiter("read", config.read),
+    importRows: limiter("importRows", config.importRows),
+  };
   const times = (bucket: TokenBucket) => ({
     rate: bucket.rate * config.clientTokenFactor,
     burst: bucket.burst * config.clientTokenFactor,
@@ -69,27 +79,54 @@ export function createRateLimiter(config: RateLimitConfig, logger: Logger, redis
   const tokenCaps = {
     write: limiter("write", times(config.write), "write-tokens"),
     read: limiter("read", times(config.read), "read-tokens"),
+    importRows: limiter("importRows", times(config.importRows), "import-rows-tokens"),
   };
 
-  return {
-    async consume({ apiKeyId, subject }, kind, points = 1) {
+  /** One kind's tokens, for an API key or for one subject of its client tokens and their shared cap. */
+  async function takeFor({ apiKeyId, subject }: RateLimitedCaller, bucket: Bucket, kind: RequestKind, points: number) {
+    if (subject === null) return take(bucket, apiKeyId, points);
+    // Per end user first: one busy user is refused without touching what the key's other users share.
+    const own = await take(bucket, `${apiKeyId}:${subject}`, points);
+    const cap = tokenCaps[kind];
+    if (!own.allowed || !cap) return own;
+    const shared = await take(cap, apiKeyId, points);
+    if (!shared.allowed) {
+      await own.giveBack();
+      return shared;
+    }
+    return { allowed: true as const, giveBack: () => Promise.all([own.giveBack(), shared.giveBack()]) };
+  }
+
+  async function consumeAll(
+    caller: RateLimitedCaller,
+    demands: readonly (readonly [RequestKind, number])[],
+  ): Promise<RateLimitDecision> {
+    const limited = demands.flatMap(([kind, points]) => {
       const bucket = limiters[kind];
-      if (!bucket) return { allowed: true };
-      if (points > bucket.burst) return { allowed: false, burst: bucket.burst };
-      try {
-        if (subject === null) return decision(await take(bucket, apiKeyId, points));
-        // Per end user first: one busy user is refused without touching what the key's other users share.
-        const own = await take(bucket, `${apiKeyId}:${subject}`, points);
-        const cap = tokenCaps[kind];
-        if (!own.allowed || !cap) return decision(own);
-        const shared = await take(cap, apiKeyId, points);
-        if (!shared.allowed) await own.giveBack();
-        return decision(shared);
-      } catch (error) {
-        warnRedis(error);
-        return { allowed: true };
+      return bucket && points > 0 ? [{ kind, points, bucket }] : [];
+    });
+    const tooLarge = limited.find(({ points, bucket }) => points > bucket.burst);
+    if (tooLarge) return { allowed: false, burst: tooLarge.bucket.burst, kind: tooLarge.kind };
+    const taken: Extract<Taken, { allowed: true }>[] = [];
+    try {
+      for (const { kind, points, bucket } of limited) {
+        const result = await takeFor(caller, bucket, kind, points);
+        if (!result.allowed) {
+          await Promise.all(taken.map((t) => t.giveBack()));
+          return result;
+        }
+        taken.push(result);
       }
-    },
+      return { allowed: true };
+    } catch (error) {
+      warnRedis(error);
+      return { allowed: true };
+    }
+  }
+
+  return {
+    consume: (caller, kind, points = 1) => consumeAll(caller, [[kind, points]]),
+    consumeAll,
     async close() {
       redis?.disconnect();
     },
@@ -118,15 +155,13 @@ function giveBack(key: string, ...refunds: [RateLimiterAbstract, RateLimiterRes,
 
 const retryAfter = (...waits: number[]) => Math.max(1, Math.ceil(Math.max(...waits) / 1000));
 
+type Taken = { allowed: true; giveBack(): Promise<unknown> } | { allowed: false; retryAfterSeconds: number };
+
 /**
  * Takes `points` from the sustained window and, for what it cannot hold, from the extra window (each
  * an atomic increment, so concurrent requests never take more than both hold). rate-limiter-flexible
  * counts a refused consume too, so a refusal gives back what it added: a refused request costs nothing.
  */
-const decision = (taken: Taken): RateLimitDecision => (taken.allowed ? { allowed: true } : taken);
-
-type Taken = { allowed: true; giveBack(): Promise<unknown> } | Exclude<RateLimitDecision, { allowed: true }>;
-
 async function take(bucket: Bucket, key: string, points: number): Promise<Taken> {
   const refused = (rejection: unknown) => {
     if (!(rejection instanceof RateLimiterRes)) throw rejection;

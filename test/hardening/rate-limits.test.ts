@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../src/server/observability/logger.js";
 import { createRateLimiter, type RateLimiter } from "../../src/server/rate-limit.js";
-import { ContactCountDocument, CreateContactDocument } from "../support/generated/graphql.js";
+import { ContactCountDocument, CreateContactDocument, ImportContactsDocument } from "../support/generated/graphql.js";
 import { captureLogs } from "../support/http-server.js";
 import { countRows, startTestApp, type TestApp } from "../support/test-app.js";
 
@@ -13,7 +13,12 @@ let app: TestApp;
 let limiter: RateLimiter;
 beforeAll(async () => {
   limiter = createRateLimiter(
-    { write: { rate: 2, burst: 4 }, read: { rate: 5, burst: 5 }, clientTokenFactor: 10 },
+    {
+      write: { rate: 2, burst: 4 },
+      read: { rate: 5, burst: 5 },
+      importRows: { rate: 5, burst: 5 },
+      clientTokenFactor: 10,
+    },
     silent,
   );
   app = await startTestApp({ app: { rateLimiter: limiter } });
@@ -76,6 +81,29 @@ describe("per-key write limits", () => {
     expect((await Promise.all(four)).map((response) => response.status)).toEqual([200, 200, 200, 200]);
   });
 
+  it("spends one write per import plus its rows from the import budget; over it 429, nothing written", async () => {
+    const key = (await app.createApiKey({ workspaceId: app.tenant.workspaceId })).apiKey;
+    const rows = (prefix: string, n: number) =>
+      Array.from({ length: n }, (_, i) => ({ email: `${prefix}${i}@example.com` }));
+    const importRows = (prefix: string, n: number) =>
+      app.graphql(key, ImportContactsDocument, { input: { mode: "CREATE", contacts: rows(prefix, n) } });
+    const written = (prefix: string) => app.db.prisma.contact.count({ where: { email: { startsWith: prefix } } });
+    // The budget is 5 rows a second: 3 fit, 3 more do not, and the refusal gives the write back.
+    expect((await importRows("rows-a", 3)).status).toBe(200);
+    const limited = await importRows("rows-b", 3);
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect(limited.body.errors?.[0]?.extensions?.code).toBe("RATE_LIMITED");
+    // More rows than the budget ever holds: 400, split it.
+    const tooMany = await importRows("rows-c", 6);
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body.errors?.[0]?.extensions?.code).toBe("TOO_MANY_IMPORT_ROWS");
+    expect([await written("rows-a"), await written("rows-b"), await written("rows-c")]).toEqual([3, 0, 0]);
+    // The import took 1 write of the 4: three creates still fit.
+    const creates = await Promise.all(Array.from({ length: 3 }, (_, i) => create(key, `after-rows${i}@example.com`)));
+    expect(creates.map((response) => response.status)).toEqual([200, 200, 200]);
+  });
+
   it("refills at the sustained rate", async () => {
     const key = (await app.createApiKey({ workspaceId: app.tenant.workspaceId })).apiKey;
     await Promise.all(Array.from({ length: 6 }, (_, i) => create(key, `refill${i}@example.com`)));
@@ -102,7 +130,12 @@ describe("per-key write limits", () => {
 
   it("is off with a rate of 0", async () => {
     const off = createRateLimiter(
-      { write: { rate: 0, burst: 1 }, read: { rate: 0, burst: 1 }, clientTokenFactor: 10 },
+      {
+        write: { rate: 0, burst: 1 },
+        read: { rate: 0, burst: 1 },
+        importRows: { rate: 0, burst: 1 },
+        clientTokenFactor: 10,
+      },
       silent,
     );
     const decisions = await Promise.all(
@@ -115,7 +148,12 @@ describe("per-key write limits", () => {
 
 describe("shared buckets in Redis", () => {
   it("two replicas share one key's bucket", async () => {
-    const buckets = { write: { rate: 1, burst: 3 }, read: { rate: 0, burst: 1 }, clientTokenFactor: 10 };
+    const buckets = {
+      write: { rate: 1, burst: 3 },
+      read: { rate: 0, burst: 1 },
+      importRows: { rate: 0, burst: 1 },
+      clientTokenFactor: 10,
+    };
     const replicaA = createRateLimiter(buckets, silent, REDIS_URL);
     const replicaB = createRateLimiter(buckets, silent, REDIS_URL);
     try {
@@ -134,13 +172,22 @@ describe("shared buckets in Redis", () => {
   });
 
   it("takes several tokens at once, all or none, and refuses more than the burst without a wait", async () => {
-    const buckets = { write: { rate: 2, burst: 4 }, read: { rate: 0, burst: 1 }, clientTokenFactor: 10 };
+    const buckets = {
+      write: { rate: 2, burst: 4 },
+      read: { rate: 0, burst: 1 },
+      importRows: { rate: 0, burst: 1 },
+      clientTokenFactor: 10,
+    };
     const replicaA = createRateLimiter(buckets, silent, REDIS_URL);
     const replicaB = createRateLimiter(buckets, silent, REDIS_URL);
     try {
       const apiKeyId = `test-${randomBytes(8).toString("hex")}`;
       await new Promise((resolve) => setTimeout(resolve, 300));
-      expect(await replicaA.consume({ apiKeyId, subject: null }, "write", 5)).toEqual({ allowed: false, burst: 4 });
+      expect(await replicaA.consume({ apiKeyId, subject: null }, "write", 5)).toEqual({
+        allowed: false,
+        burst: 4,
+        kind: "write",
+      });
       expect(await replicaA.consume({ apiKeyId, subject: null }, "write", 3)).toEqual({ allowed: true });
       expect(await replicaB.consume({ apiKeyId, subject: null }, "write", 2)).toEqual({
         allowed: false,
@@ -157,7 +204,12 @@ describe("shared buckets in Redis", () => {
   it("serves requests (fail open) and logs when Redis is unreachable, without crashing", async () => {
     const logs = captureLogs();
     const unreachable = createRateLimiter(
-      { write: { rate: 1, burst: 1 }, read: { rate: 1, burst: 1 }, clientTokenFactor: 10 },
+      {
+        write: { rate: 1, burst: 1 },
+        read: { rate: 1, burst: 1 },
+        importRows: { rate: 1, burst: 1 },
+        clientTokenFactor: 10,
+      },
       createLogger("warn", logs.stream),
       "redis://127.0.0.1:1",
     );

@@ -1,5 +1,6 @@
 import {
   type DocumentNode,
+  type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLObjectType,
   type GraphQLSchema,
@@ -19,6 +20,8 @@ export interface RootField {
   name: string;
   /** Its key in the response (the alias, else the name); fields sharing a key run once. */
   responseName: string;
+  /** Its selection in the document (the first, when several share the key), arguments included. */
+  node: FieldNode;
 }
 
 export interface RootFields {
@@ -134,7 +137,7 @@ function conditionVariables(
 }
 
 function collect(plan: Plan, operation: OperationDefinitionNode, variables: Record<string, unknown>) {
-  let collected: Map<string, readonly { name: { value: string } }[]>;
+  let collected: Map<string, readonly FieldNode[]>;
   try {
     collected = collectFields(plan.schema, plan.fragments, variables, plan.rootType, operation.selectionSet);
   } catch {
@@ -144,8 +147,10 @@ function collect(plan: Plan, operation: OperationDefinitionNode, variables: Reco
   const fields: RootField[] = [];
   let dataFields = 0;
   for (const [responseName, nodes] of collected) {
-    const name = nodes[0]?.name.value ?? responseName;
-    fields.push({ name, responseName });
+    const node = nodes[0];
+    if (!node) continue;
+    const name = node.name.value;
+    fields.push({ name, responseName, node });
     if (!name.startsWith("__")) dataFields++;
   }
   return { operation, fields, dataFields } satisfies RootFields;
