@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CreateContactDocument, type CreateContactInput } from "../support/generated/graphql.js";
+import {
+  CreateContactDocument,
+  type CreateContactInput,
+  ImportContactsDocument,
+  type ImportContactsInput,
+} from "../support/generated/graphql.js";
 import { expectTypename, startTestApp, type TestApp } from "../support/test-app.js";
 
 // Meaningful on PostgreSQL, where these requests really overlap; PGlite serializes them, and the
@@ -72,5 +77,59 @@ describe("simultaneous creates", () => {
       expect(results.map((result) => result.__typename)).toEqual(Array(8).fill("CreateContactSuccess"));
     }
     expect(await app.db.prisma.tag.count({ where: { name: { startsWith: "round-" } } })).toBe(30);
+  });
+});
+
+describe("simultaneous imports", () => {
+  const importAll = (batches: ImportContactsInput[]) =>
+    Promise.all(
+      batches.map(async (input) => {
+        const response = await app.graphql(app.tenant.workspaceKey, ImportContactsDocument, { input });
+        expect(response.status).toBe(200);
+        expect(response.errors).toBeUndefined();
+        return expectTypename(response.data.importContacts, "ImportContactsSuccess");
+      }),
+    );
+  // Each batch takes the shared rows in its own order, so that the racers' inserts cross.
+  const shuffled = <T>(items: T[], seed: number) =>
+    items
+      .map((item, i) => ({ item, key: (i * 7919 + seed * 104729) % 1009 }))
+      .sort((a, b) => a.key - b.key)
+      .map((x) => x.item);
+  const shared = (prefix: string, area: string) =>
+    Array.from({ length: 60 }, (_, i) => ({
+      email: `${prefix}${i}@example.com`,
+      phone: `+1${area}555${2000 + i}`,
+      tags: [`${prefix}-tag`],
+    }));
+
+  it("in CREATE mode, racing on the same new emails and phones: one contact per value, the rest conflicts", async () => {
+    const rows = shared("import-race", "415");
+    const results = await importAll(
+      Array.from({ length: 6 }, (_, seed) => ({ mode: "CREATE", contacts: shuffled(rows, seed) })),
+    );
+    const created = results.reduce((sum, result) => sum + result.createdCount, 0);
+    expect(created).toBe(rows.length);
+    for (const result of results) {
+      for (const { outcome } of result.results)
+        expect(["ImportRowSuccess", "ConflictError"]).toContain(outcome.__typename);
+    }
+    const stored = await app.db.prisma.contact.count({ where: { email: { startsWith: "import-race" } } });
+    expect(stored).toBe(rows.length);
+  });
+
+  it("in UPSERT mode, racing with each other and with single creates: one contact per value, never a conflict with a twin", async () => {
+    const rows = shared("upsert-race", "212");
+    const [results] = await Promise.all([
+      importAll(Array.from({ length: 4 }, (_, seed) => ({ mode: "UPSERT", contacts: shuffled(rows, seed) }))),
+      createAll(rows.slice(0, 20).map((row) => ({ email: row.email }))).catch(() => []),
+    ]);
+    for (const result of results) {
+      expect(result.failedCount).toBe(0);
+      expect(result.createdCount + result.updatedCount).toBe(rows.length);
+    }
+    expect(await app.db.prisma.contact.count({ where: { email: { startsWith: "upsert-race" } } })).toBe(rows.length);
+    // Every racer's rows reached one contact per email, with the tag.
+    expect(await app.db.prisma.contactTag.count({ where: { tag: { name: "upsert-race-tag" } } })).toBe(rows.length);
   });
 });

@@ -374,3 +374,36 @@ describe("importContacts: each row answers as the single mutation would have", (
     expect(answers.map((answer) => answer.kind)).toEqual(["updated", "updated", "updated"]);
   });
 });
+
+describe("importContacts: statements per batch", () => {
+  it("sends the same few statements for 1 row as for 500, with tags and custom values", async () => {
+    const logged = await startTestApp({ logQueries: true });
+    try {
+      const log = logged.db.queryLog as string[];
+      await logged.defineCustomVariable(logged.tenant.workspaceId, "Score");
+      const statementsFor = async (contacts: Row[]) => {
+        log.length = 0;
+        const response = await logged.graphql(logged.tenant.workspaceKey, ImportContactsDocument, {
+          input: { mode: "UPSERT", contacts },
+        });
+        expect(expectTypename(response.data.importContacts, "ImportContactsSuccess").failedCount).toBe(0);
+        return log.length;
+      };
+      const rows = (n: number, prefix: string) =>
+        Array.from({ length: n }, (_, i) => ({
+          email: `${prefix}${i}@example.com`,
+          tags: [`t${i % 50}`, `shared`],
+          customFields: { Score: i },
+        }));
+      // The first request also looks the API key up (then it is cached): leave it out of the comparison.
+      await statementsFor(rows(1, "warm-up"));
+      const one = await statementsFor(rows(1, "one"));
+      const many = await statementsFor(rows(500, "many"));
+      // Again over the same emails: now every row matches and updates.
+      const updates = await statementsFor(rows(500, "many"));
+      expect([one, many, updates]).toEqual([3, 3, 3]);
+    } finally {
+      await logged.close();
+    }
+  });
+});

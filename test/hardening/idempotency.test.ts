@@ -3,7 +3,7 @@ import type { DocumentNode } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { claimIdempotencyKey, purgeExpiredIdempotencyKeys } from "../../src/server/plugins/idempotency-store.js";
 import { createContact } from "../support/contact-helpers.js";
-import { CreateContactDocument, UpsertContactDocument } from "../support/generated/graphql.js";
+import { CreateContactDocument, ImportContactsDocument, UpsertContactDocument } from "../support/generated/graphql.js";
 import { graphQLResponse, textOf } from "../support/graphql-response.js";
 import {
   CREATE_CONTACT,
@@ -124,6 +124,33 @@ describe("Idempotency-Key", () => {
     // Without the header, the same upsert is simply an update.
     const plain = await send(app.tenant.workspaceKey, null, UpsertContactDocument, input);
     expect(expectTypename(dataOf(plain).upsertContact, "UpsertContactSuccess").created).toBe(false);
+  });
+
+  it("works for importContacts: a retried batch replays its result and writes nothing twice", async () => {
+    const input = {
+      input: {
+        mode: "CREATE" as const,
+        contacts: [
+          { email: "batch-a@example.com", tags: ["batch"] },
+          { email: "not-an-email" },
+          { email: "batch-b@example.com", tags: ["batch"] },
+        ],
+      },
+    };
+    const first = await send(app.tenant.workspaceKey, "import-key", ImportContactsDocument, input);
+    expect(expectTypename(dataOf(first).importContacts, "ImportContactsSuccess")).toMatchObject({
+      createdCount: 2,
+      failedCount: 1,
+    });
+    const before = await countRows(app);
+    expect(await send(app.tenant.workspaceKey, "import-key", ImportContactsDocument, input)).toEqual(first);
+    expect(await countRows(app)).toEqual(before);
+    // Without the header, the same batch is a new one: its rows now collide with the first's.
+    const plain = await send(app.tenant.workspaceKey, null, ImportContactsDocument, input);
+    expect(expectTypename(dataOf(plain).importContacts, "ImportContactsSuccess")).toMatchObject({
+      createdCount: 0,
+      failedCount: 3,
+    });
   });
 
   it("refuses an empty or over-long key (400)", async () => {

@@ -8,7 +8,7 @@ import { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey } fr
 import { rootFieldsOf } from "./root-fields.js";
 
 /** The mutations a client may retry safely with an Idempotency-Key header. */
-const IDEMPOTENT_FIELDS = new Set(["createContact", "upsertContact"]);
+const IDEMPOTENT_FIELDS = new Set(["createContact", "upsertContact", "importContacts"]);
 const MAX_KEY_LENGTH = 255;
 
 function failure(message: string, code: string, status: number): ExecutionResult {
@@ -16,7 +16,7 @@ function failure(message: string, code: string, status: number): ExecutionResult
 }
 
 /**
- * `Idempotency-Key` on createContact and upsertContact, per API key: the first completed result
+ * `Idempotency-Key` on createContact, upsertContact and importContacts, per API key: the first completed result
  * (success or typed error) is stored for 24 hours and replayed to a retry with the same key and the
  * same request; another request with that key is refused (422), and so is a retry while the first
  * still runs (409). A request that fails unexpectedly stores nothing, so it can be retried.
@@ -44,7 +44,7 @@ export function useIdempotency(prisma: PrismaClient): Plugin<GraphQLContext> {
       if (root.dataFields > 1) {
         setResultAndStopExecution(
           failure(
-            "An Idempotency-Key covers one mutation field: send createContact or upsertContact alone",
+            "An Idempotency-Key covers one mutation field: send createContact, upsertContact or importContacts alone",
             "IDEMPOTENCY_KEY_MULTIPLE_FIELDS",
             400,
           ),
