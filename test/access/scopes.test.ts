@@ -10,6 +10,7 @@ import {
   ScopedCustomVariablesDocument,
   ScopedDeleteContactDocument,
   ScopedDeleteCustomVariableDocument,
+  ScopedImportContactsDocument,
   ScopedRenameCustomVariableDocument,
   ScopedTagsDocument,
   ScopedUpdateContactDocument,
@@ -117,6 +118,16 @@ const FIELDS: FieldCase[] = [
     setUp: async () => async (key) => {
       const response = await app.graphql(key, ScopedUpsertContactDocument, { input: { tags: ["scoped"], ...fresh() } });
       return mutationAnswer(response.data.upsertContact);
+    },
+  },
+  {
+    field: "importContacts",
+    scope: "contacts:write",
+    setUp: async () => async (key) => {
+      const response = await app.graphql(key, ScopedImportContactsDocument, {
+        input: { mode: "CREATE", contacts: [{ tags: ["scoped"], ...fresh() }] },
+      });
+      return mutationAnswer(response.data.importContacts);
     },
   },
   {
