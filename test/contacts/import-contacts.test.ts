@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createContact, fresh, issuesOf } from "../support/contact-helpers.js";
 import {
-  type ContactFieldsFragment,
-  CreateContactDocument,
   ImportContactsDocument,
   type ImportContactsInput,
   type ImportContactsMutation,
-  UpsertContactDocument,
 } from "../support/generated/graphql.js";
+import { type ImportMode, importBesideSingles } from "../support/import-oracle.js";
 import { countRows, expectTypename, startTestApp, type TestApp, unchecked } from "../support/test-app.js";
 
 let app: TestApp;
@@ -204,91 +202,21 @@ describe("importContacts: the batch itself", () => {
   });
 });
 
-/**
- * The oracle: the same rows imported into one workspace and sent one by one, in order, as
- * createContact or upsertContact to a twin workspace. Each row must get the same answer; a
- * conflict must name the same contact (the n-th pre-existing one, or the one row r created).
- */
+/** Each row against the single mutation in a twin workspace (test/support/import-oracle.ts). */
 describe("importContacts: each row answers as the single mutation would have", () => {
-  type Comparable = Record<string, unknown>;
-
-  function comparableContact(contact: ContactFieldsFragment) {
-    const { id: _id, workspaceId: _w, createdAt: _c, updatedAt: _u, ...fields } = contact;
-    return { ...fields, tags: contact.tags.map((tag) => tag.name) };
-  }
-
-  async function compare(mode: "CREATE" | "UPSERT", existing: Row[], rows: Row[], preserveExisting?: boolean) {
-    const [batchSide, singleSide] = [app.tenant.workspaceId, app.tenant.otherWorkspaceId];
-    const labels = new Map<string, string>();
-    for (const workspaceId of [batchSide, singleSide]) {
-      for (const [n, row] of existing.entries()) {
-        labels.set((await createContact(app, { ...row, workspaceId }, app.tenant.accountKey)).id, `existing ${n}`);
-      }
-    }
-    const label = (id: string, rowIndex: number) => labels.get(id) ?? `unknown contact (row ${rowIndex})`;
-
-    const batch = await imported({ workspaceId: batchSide, mode, preserveExisting, contacts: rows });
-    const batchAnswers: Comparable[] = [];
-    for (const [index, { outcome }] of batch.results.entries()) {
-      const answer: SingleAnswer =
-        outcome.__typename === "ImportRowSuccess"
-          ? { __typename: outcome.created ? "created" : "updated", contact: outcome.contact }
-          : outcome;
-      if ("contact" in answer && answer.__typename === "created")
-        labels.set(answer.contact.id, `created by row ${index}`);
-      batchAnswers.push(comparable(answer, index));
-    }
-
-    const singleAnswers: Comparable[] = [];
-    for (const [index, row] of rows.entries()) {
-      const input = { ...row, workspaceId: singleSide };
-      let answer: SingleAnswer;
-      if (mode === "CREATE") {
-        const response = await app.graphql(app.tenant.accountKey, CreateContactDocument, { input });
-        const result = response.data.createContact;
-        answer =
-          result.__typename === "CreateContactSuccess" ? { __typename: "created", contact: result.contact } : result;
-      } else {
-        const response = await app.graphql(app.tenant.accountKey, UpsertContactDocument, {
-          input: { ...input, preserveExisting },
-        });
-        const result = response.data.upsertContact;
-        answer =
-          result.__typename === "UpsertContactSuccess"
-            ? { __typename: result.created ? "created" : "updated", contact: result.contact }
-            : result;
-      }
-      if ("contact" in answer && answer.__typename === "created") {
-        labels.set(answer.contact.id, `created by row ${index}`);
-      }
-      singleAnswers.push(comparable(answer, index));
-    }
+  async function compare(mode: ImportMode, existing: Row[], rows: Row[], preserveExisting?: boolean) {
+    const { batchAnswers, singleAnswers } = await importBesideSingles({
+      app,
+      key: app.tenant.accountKey,
+      batchSide: app.tenant.workspaceId,
+      singleSide: app.tenant.otherWorkspaceId,
+      mode,
+      preserveExisting,
+      existing,
+      rows,
+    });
     expect(batchAnswers).toEqual(singleAnswers);
     return batchAnswers;
-
-    type SingleAnswer =
-      | { __typename: "created" | "updated"; contact: ContactFieldsFragment }
-      | { __typename: "ValidationError"; message: string; issues: { path: string[]; code: string }[] }
-      | { __typename: "ConflictError"; conflicts: { field: string; existingContactId: string }[] }
-      | { __typename: "ForbiddenError" };
-
-    function comparable(answer: SingleAnswer, index: number): Comparable {
-      if ("contact" in answer) {
-        const contact = answer.contact;
-        return { kind: answer.__typename, contact: comparableContact(contact), who: label(contact.id, index) };
-      }
-      if ("issues" in answer) return { kind: answer.__typename, message: answer.message, issues: issuesOf(answer) };
-      if ("conflicts" in answer) {
-        return {
-          kind: answer.__typename,
-          conflicts: answer.conflicts.map(({ field, existingContactId }) => ({
-            field,
-            holder: label(existingContactId, index),
-          })),
-        };
-      }
-      return { kind: answer.__typename };
-    }
   }
 
   it("in CREATE mode, for valid, invalid, colliding and in-batch duplicate rows", async () => {
