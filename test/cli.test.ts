@@ -691,8 +691,9 @@ describe("admin command line: workspaces and contacts", { timeout: 120_000 }, ()
     expect(ann?.[2]).toBe("Line one\nLine two");
     expect(JSON.parse(ann?.[6] as string)).toEqual(['a; b, "c"', "Alpha", "beta", "zeta"]);
     expect(ann?.slice(9)).toEqual(["", 'He said "hi",\nthen left', "250", ""]);
-    // An empty custom value is quoted, a missing one is an empty cell.
+    // An empty custom value is quoted, a missing one (Ann's "Unused", at the row's end) an empty cell.
     expect(run.stdout).toContain(`,"",`);
+    expect(run.stdout).toContain(`then left",250,\n`);
   });
 
   it("export-contacts refuses an unknown workspace", async () => {

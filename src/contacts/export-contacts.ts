@@ -110,6 +110,11 @@ export const CSV_CONTACT_COLUMNS = [
  * unambiguous. An absent value (a null field, no custom value) is an empty cell; a custom value
  * that is the empty string is written quoted, `""`.
  */
+/** csv-stringify options that keep an absent value (null) an empty cell and quote the empty string. */
+export const CSV_CELLS = {
+  cast: { string: (value: string) => (value === "" ? { value, quoted_empty: true } : value) },
+};
+
 export function exportRenderer(
   format: ExportFormat,
   contactExport: Pick<ContactExport, "customVariableNames">,
@@ -125,7 +130,7 @@ export function exportRenderer(
       batch: (contacts) =>
         stringify(
           contacts.map((contact) => csvRow(contact, variableNames)),
-          { quoted_empty: true },
+          CSV_CELLS,
         ),
     },
   };
