@@ -6,30 +6,27 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse as parseCsv } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createAccount, createWorkspace } from "../src/access/accounts.js";
-import type { Caller } from "../src/access/api-keys.js";
-import { authenticateApiKey as authenticate } from "../src/access/authentication.js";
-import { createContact } from "../src/contacts/contacts.service.js";
-import { deleteContact } from "../src/contacts/delete-contact.js";
-import { openContactExport } from "../src/contacts/export-contacts.js";
-import { defineCustomVariable } from "../src/custom-variables/custom-variables.service.js";
-import { type Database, openDatabase } from "../src/storage/database.js";
-import { migrate } from "../src/storage/migrations.js";
-import { openEmptyTestDatabase, storage, type TestDatabase } from "./support/test-database.js";
+import { createAccount, createWorkspace } from "../../src/access/accounts.js";
+import type { Caller } from "../../src/access/api-keys.js";
+import { authenticateApiKey as authenticate } from "../../src/access/authentication.js";
+import { createContact } from "../../src/contacts/contacts.service.js";
+import { deleteContact } from "../../src/contacts/delete-contact.js";
+import { openContactExport } from "../../src/contacts/export-contacts.js";
+import { defineCustomVariable } from "../../src/custom-variables/custom-variables.service.js";
+import { type Database, openDatabase } from "../../src/storage/database.js";
+import { migrate } from "../../src/storage/migrations.js";
+import { type AdminRun, runAdmin } from "../support/admin-process.js";
+import { openEmptyTestDatabase, storage, type TestDatabase } from "../support/test-database.js";
 
 // The admin command line, run as operators run it: `npm run --silent admin -- <command> …` in a
 // child process, on a database that starts empty (the command line migrates it first).
 
-const PROJECT = fileURLToPath(new URL("..", import.meta.url));
+const PROJECT = fileURLToPath(new URL("../..", import.meta.url));
 const SPAWN_TIMEOUT_MS = 60_000;
 const LIVE_KEY = /^sk_live_[A-Za-z0-9]{32,}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+type Run = AdminRun;
 
 let databaseUrl: string;
 let postgresDatabase: TestDatabase | undefined;
@@ -58,31 +55,7 @@ function admin(...args: string[]): Promise<Run> {
 
 /** `admin`, with more environment variables for the command. */
 function adminWithEnv(env: Record<string, string>, ...args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("npm", ["run", "--silent", "admin", "--", ...args], {
-      cwd: PROJECT,
-      env: { ...process.env, ...env, DATABASE_URL: databaseUrl },
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true, // its own process group, so a timeout can end npm and what it started
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-      stderr += chunk;
-    });
-    const timer = setTimeout(() => {
-      if (child.pid) process.kill(-child.pid, "SIGKILL");
-      reject(new Error(`admin ${args.join(" ")} took over ${SPAWN_TIMEOUT_MS} ms\n${stderr}`));
-    }, SPAWN_TIMEOUT_MS);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return runAdmin(args, { databaseUrl, env });
 }
 
 /** A command that must succeed: exit 0 and exactly one JSON object, on one line, on stdout. */
