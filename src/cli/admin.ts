@@ -1,12 +1,15 @@
 // The operators' command line: `npm run --silent admin -- <command> [options]`.
 // Each command prints exactly one JSON object on stdout, except export-contacts, which streams the
-// contacts (one JSON object a line, or CSV). A failure prints a message on stderr and exits non-zero.
+// contacts (one JSON object a line, or CSV). A failure prints a message on stderr and exits non-zero:
+// 2 for a usage error, 1 otherwise; import-contacts also exits 3 when rows were rejected (after its
+// summary) and 4 when it refused the file (having written nothing).
 // It uses DATABASE_URL like the server and applies pending migrations first.
 import { once } from "node:events";
 import { parseArgs } from "node:util";
 import { createAccount, createApiKey, createWorkspace, revokeApiKey } from "../access/accounts.js";
 import { API_SCOPES, parseScopes, SCOPE_PURPOSES } from "../access/scopes.js";
 import { isUuid } from "../access/workspace-access.js";
+import { loadConfig } from "../config.js";
 import { deleteContactAsOperator } from "../contacts/delete-contact.js";
 import {
   DEFAULT_EXPORT_BATCH_SIZE,
@@ -16,10 +19,12 @@ import {
   MAX_EXPORT_BATCH_SIZE,
   openContactExport,
 } from "../contacts/export-contacts.js";
+import { CONTACT_FILE_FORMATS, type ContactFileFormat, ContactFileRefused } from "../contacts/import/contact-file.js";
 import { defineCustomVariable } from "../custom-variables/custom-variables.service.js";
 import { NotFoundError, ValidationFailed } from "../errors/domain-errors.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import { listAccountWorkspaces } from "../workspaces/workspaces.service.js";
+import { importContactFile } from "./import-contacts.js";
 import { openMigratedDatabase } from "./open-migrated.js";
 
 const USAGE = `Usage: npm run --silent admin -- <command> [options]
@@ -35,7 +40,14 @@ const USAGE = `Usage: npm run --silent admin -- <command> [options]
   export-contacts --workspace <workspaceId> [--format ndjson|csv]
       Streams every live contact, newest first. ndjson (default): one JSON object per line. csv: a
       header row, then one row per contact; tags as a JSON array of names, then one column per
-      custom variable. EXPORT_BATCH_SIZE (default ${DEFAULT_EXPORT_BATCH_SIZE}) contacts are read at a time.`;
+      custom variable. EXPORT_BATCH_SIZE (default ${DEFAULT_EXPORT_BATCH_SIZE}) contacts are read at a time.
+  import-contacts --workspace <workspaceId> --file <path|-> [--format csv|ndjson] [--upsert [--preserve-existing]]
+                  [--rejected <path>]
+      Reads what export-contacts writes (the format from the file's .csv/.ndjson ending, else --format;
+      - is stdin) and imports it in batches of IMPORT_MAX_ROWS, each row as createContact (or with
+      --upsert, upsertContact) would take it. A file with an unknown column, a bad header or a broken
+      quote is refused before anything is written. Prints {created, updated, failed, elapsedMs};
+      rejected rows go to --rejected with _line and _errors, else the first few to stderr.`;
 
 class UsageError extends Error {}
 
@@ -69,6 +81,18 @@ function exportFormat(options: Options): ExportFormat {
   return format as ExportFormat;
 }
 
+function importFormat(options: Options): ContactFileFormat {
+  if (options.format !== undefined) {
+    if (!CONTACT_FILE_FORMATS.includes(options.format as ContactFileFormat)) {
+      throw new UsageError(`--format must be one of: ${CONTACT_FILE_FORMATS.join(", ")}`);
+    }
+    return options.format as ContactFileFormat;
+  }
+  const ending = /\.(csv|ndjson)$/i.exec(String(options.file))?.[1];
+  if (!ending) throw new UsageError("give --format csv or --format ndjson: the file's name does not say");
+  return ending.toLowerCase() as ContactFileFormat;
+}
+
 function exportBatchSize(): number {
   const raw = process.env.EXPORT_BATCH_SIZE;
   if (raw === undefined || raw === "") return DEFAULT_EXPORT_BATCH_SIZE;
@@ -79,11 +103,16 @@ function exportBatchSize(): number {
   return value;
 }
 
+/** A command's JSON object, printed before it exits with a code that says rows were rejected. */
+class RowsRejected {
+  constructor(readonly summary: object) {}
+}
+
 /**
  * A command returns the one JSON object to print, or null when it has written its output itself
  * (export-contacts, through `output`).
  */
-type Command = (prisma: PrismaClient, options: Options, output: Output) => Promise<object | null>;
+type Command = (prisma: PrismaClient, options: Options, output: Output) => Promise<object | null | RowsRejected>;
 
 const commands: Record<string, Command> = {
   "create-account": (prisma, options) => createAccount(prisma, { name: required(options, "name") }),
@@ -129,6 +158,20 @@ const commands: Record<string, Command> = {
     for await (const batch of contactExport.batches()) await output(render.batch(batch));
     return null;
   },
+  "import-contacts": async (prisma, options) => {
+    if (options["preserve-existing"] && !options.upsert) throw new UsageError("--preserve-existing needs --upsert");
+    const summary = await importContactFile(prisma, {
+      workspaceId: required(options, "workspace"),
+      file: required(options, "file"),
+      format: importFormat(options),
+      mode: options.upsert ? "UPSERT" : "CREATE",
+      preserveExisting: options["preserve-existing"] === true,
+      rejectedFile: typeof options.rejected === "string" ? options.rejected : null,
+      batchRows: loadConfig().importMaxRows,
+      progress: process.stderr.isTTY ? process.stderr : null,
+    });
+    return summary.failed > 0 ? new RowsRejected(summary) : summary;
+  },
 };
 
 function describe(error: unknown): string {
@@ -158,6 +201,10 @@ async function main(argv: string[]): Promise<number> {
         format: { type: "string" },
         scopes: { type: "string" },
         test: { type: "boolean" },
+        file: { type: "string" },
+        upsert: { type: "boolean" },
+        "preserve-existing": { type: "boolean" },
+        rejected: { type: "string" },
       },
       strict: true,
     }).values;
@@ -171,6 +218,10 @@ async function main(argv: string[]): Promise<number> {
     try {
       const output = stdoutOutput();
       const result = await command(db.prisma, options, output);
+      if (result instanceof RowsRejected) {
+        await output(`${JSON.stringify(result.summary)}\n`);
+        return 3;
+      }
       if (result !== null) await output(`${JSON.stringify(result)}\n`);
       return 0;
     } finally {
@@ -178,6 +229,7 @@ async function main(argv: string[]): Promise<number> {
     }
   } catch (error) {
     process.stderr.write(`${describe(error)}\n`);
+    if (error instanceof ContactFileRefused) return 4;
     return error instanceof UsageError ? 2 : 1;
   }
 }
