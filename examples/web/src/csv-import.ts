@@ -124,7 +124,7 @@ function toRow(header: string[], cells: string[], line: number): CsvContactRow |
   const email = cell("email");
   const phone = cell("phone");
   if (cells.length !== header.length) {
-    const message = `has ${cells.length} cells where the header has ${header.length}`;
+    const message = `has ${cells.length} cell${cells.length === 1 ? "" : "s"} where the header has ${header.length}`;
     return { line, email, phone, issues: [{ path: "row", message }] };
   }
   const input: ImportContactInput = {};
