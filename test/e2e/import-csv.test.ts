@@ -303,7 +303,7 @@ describe("example app: Import CSV in Chromium", () => {
       const alert = panel().getByRole("alert");
       await alert.waitFor();
       expect(await alert.textContent()).toBe(
-        "Stopped after 1,000 of 2,500 rows: the API's import budget is spent for now (HTTP 429); import the rest again in a minute. Nothing of the batch of lines 1,002 to 2,001 was written, and no later row was sent; the counts above are what was written.",
+        "Stopped after 1,000 of 2,500 rows: the API's import budget is spent for now (HTTP 429): import the file again in a minute (its rows already written come back as conflicts, or as updates with upsert). Nothing of the batch of lines 1,002 to 2,001 was written, and no later row was sent; the counts above are what was written.",
       );
     } finally {
       await page.unroute("**/graphql");

@@ -272,7 +272,7 @@ function batchFailure(error: CombinedError, apiUrl: string): { reason: string; w
   const rateLimited =
     error.response?.status === 429 || error.graphQLErrors.some((e) => e.extensions?.code === "RATE_LIMITED");
   const reason = rateLimited
-    ? "the API's import budget is spent for now (HTTP 429); import the rest again in a minute."
+    ? "the API's import budget is spent for now (HTTP 429): import the file again in a minute (its rows already written come back as conflicts, or as updates with upsert)."
     : `${describeRequestError(error, apiUrl).replace(/\.?$/, ".")}`;
   return { reason, written: rateLimited || error.graphQLErrors.length > 0 ? "nothing" : "unknown" };
 }
