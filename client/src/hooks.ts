@@ -107,6 +107,11 @@ export const useUpsertContact = () => useOperationMutation(operations.upsertCont
 export const useUpdateContact = () => useOperationMutation(operations.updateContact);
 /** `deleteContact(id)`: a soft delete. */
 export const useDeleteContact = () => useOperationMutation(operations.deleteContact);
+/**
+ * `importContacts({ mode: "CREATE", contacts })`: one batch (at most 1,000 rows by default); every
+ * row has its own outcome, and a failed row stops no other.
+ */
+export const useImportContacts = () => useOperationMutation(operations.importContacts);
 export const useCreateCustomVariable = () => useOperationMutation(operations.createCustomVariable);
 /** `renameCustomVariable(id, name)` */
 export const useRenameCustomVariable = () => useOperationMutation(operations.renameCustomVariable);

@@ -17,6 +17,9 @@ import {
   type DeleteContactMutation,
   DeleteCustomVariableDocument,
   type DeleteCustomVariableMutation,
+  ImportContactsDocument,
+  type ImportContactsInput,
+  type ImportContactsMutation,
   RenameCustomVariableDocument,
   type RenameCustomVariableMutation,
   TagsDocument,
@@ -91,6 +94,13 @@ export const deleteContact = operation(
   1,
   (id: string) => ({ id }),
   (data: DeleteContactMutation) => data.deleteContact,
+);
+/** One batch of up to IMPORT_MAX_ROWS (1,000 by default) rows, each answered on its own. */
+export const importContacts = operation(
+  ImportContactsDocument,
+  1,
+  (input: ImportContactsInput) => ({ input }),
+  (data: ImportContactsMutation) => data.importContacts,
 );
 export const createCustomVariable = operation(
   CreateCustomVariableDocument,

@@ -7,6 +7,7 @@ import type {
   CustomVariableFieldsFragment,
   DeleteContactMutation,
   DeleteCustomVariableMutation,
+  ImportContactsMutation,
   RenameCustomVariableMutation,
   TagsQuery,
   UpdateContactMutation,
@@ -22,9 +23,15 @@ export type CreateContactResult = CreateContactMutation["createContact"];
 export type UpsertContactResult = UpsertContactMutation["upsertContact"];
 export type UpdateContactResult = UpdateContactMutation["updateContact"];
 export type DeleteContactResult = DeleteContactMutation["deleteContact"];
+export type ImportContactsResult = ImportContactsMutation["importContacts"];
 export type CreateCustomVariableResult = CreateCustomVariableMutation["createCustomVariable"];
 export type RenameCustomVariableResult = RenameCustomVariableMutation["renameCustomVariable"];
 export type DeleteCustomVariableResult = DeleteCustomVariableMutation["deleteCustomVariable"];
+
+/** One row's answer in an `ImportContactsSuccess`: its `index` in the batch and its `outcome`. */
+export type ImportRowResult = Extract<ImportContactsResult, { __typename: "ImportContactsSuccess" }>["results"][number];
+/** What one row did: `ImportRowSuccess` (`created` or updated), or its `ValidationError` or `ConflictError`. */
+export type ImportRowOutcome = ImportRowResult["outcome"];
 
 /** A contact as every operation returns it. */
 export type ContactDetails = ContactFieldsFragment;

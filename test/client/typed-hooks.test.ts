@@ -5,6 +5,8 @@ import {
   type CreateContactInput,
   type CreateContactResult,
   createContactsClient,
+  type ImportContactsResult,
+  type ImportRowOutcome,
   type OperationContext,
   operations,
   run,
@@ -12,6 +14,7 @@ import {
   type UpdateContactResult,
   type useContacts,
   type useCreateContact,
+  type useImportContacts,
   type useUpdateContact,
   type ValidationIssue,
 } from "@contacts-api/client";
@@ -53,6 +56,13 @@ describe("typed hooks (types, checked by tsc)", () => {
       "ConflictError" | "CreateContactSuccess" | "ForbiddenError" | "ValidationError"
     >();
     expectTypeOf<ReturnType<typeof useUpdateContact>[1]>().returns.resolves.toEqualTypeOf<UpdateContactResult>();
+    expectTypeOf<ReturnType<typeof useImportContacts>[1]>().returns.resolves.toEqualTypeOf<ImportContactsResult>();
+    expectTypeOf<ImportContactsResult["__typename"]>().toEqualTypeOf<
+      "ForbiddenError" | "ImportContactsSuccess" | "ValidationError"
+    >();
+    expectTypeOf<ImportRowOutcome["__typename"]>().toEqualTypeOf<
+      "ConflictError" | "ImportRowSuccess" | "ValidationError"
+    >();
     expectTypeOf<UpdateContactResult["__typename"]>().toEqualTypeOf<
       "ConflictError" | "ForbiddenError" | "NotFoundError" | "UpdateContactSuccess" | "ValidationError"
     >();
@@ -172,6 +182,27 @@ describe("typed documents against the server", () => {
     expect(renamed.__typename === "RenameCustomVariableSuccess" && renamed.customVariable.name).toBe("Rating");
     const deleted = await run(client, operations.deleteCustomVariable, defined.customVariable.id);
     expect(deleted.__typename).toBe("DeleteCustomVariableSuccess");
+  });
+
+  it("imports a batch: every row's outcome by index, narrowed by __typename", async () => {
+    const imported = await run(client, operations.importContacts, {
+      mode: "CREATE",
+      contacts: [
+        { email: "batch-1@example.com", tags: ["imported"] },
+        { email: "not-an-address" },
+        { email: "batch-1@example.com" },
+      ],
+    });
+    if (imported.__typename !== "ImportContactsSuccess") throw new Error(imported.__typename);
+    expect([imported.createdCount, imported.updatedCount, imported.failedCount]).toEqual([1, 0, 2]);
+    const [created, invalid, conflict] = imported.results.map(({ outcome }) => outcome);
+    const id = created?.__typename === "ImportRowSuccess" && created.created ? created.contact.id : null;
+    expect(id).toEqual(expect.any(String));
+    expect(invalid?.__typename === "ValidationError" && invalid.issues.map((issue) => issue.path)).toEqual([["email"]]);
+    expect(conflict?.__typename === "ConflictError" && conflict.conflicts).toEqual([
+      { __typename: "ContactConflict", field: "EMAIL", existingContactId: id },
+    ]);
+    expect(imported.results.map(({ index }) => index)).toEqual([0, 1, 2]);
   });
 
   it("sends a call's own urql context: an Idempotency-Key gets the first answer again, with the API key still sent", async () => {

@@ -1,22 +1,17 @@
-import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { createServer, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
+import { join } from "node:path";
 import type { Page, Request } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAccount, createWorkspace } from "../../src/access/accounts.js";
 import { defineCustomVariable } from "../../src/custom-variables/custom-variables.service.js";
 import { createApp } from "../../src/server/app.js";
-import { createHttpHandler } from "../../src/server/http.js";
-import { createLogger } from "../../src/server/observability/logger.js";
 import { openTestPage, type TestPage } from "../support/browser.js";
 import { type MintedToken, mintClientToken, SECRET_KEY } from "../support/client-tokens.js";
 import { defaultAppConfig } from "../support/test-app.js";
 import { openTestDatabase, storage, type TestDatabase } from "../support/test-database.js";
+import { buildWebApp, type ServedWebApp, serveWebApp } from "../support/web-app.js";
 
 /**
  * The example app (examples/web) in headless Chromium, served by the API's own HTTP handler the way
@@ -27,23 +22,7 @@ import { openTestDatabase, storage, type TestDatabase } from "../support/test-da
  * installs) driven by playwright-core; it never skips. Screenshots of each state go to
  * test-results/e2e/<project>/.
  */
-const WEB_ROOT = fileURLToPath(new URL("../../examples/web/", import.meta.url));
 const SCREENSHOTS = join("test-results", "e2e", storage);
-
-const execFileAsync = promisify(execFile);
-
-/** Builds the current examples/web source (not a possibly stale dist/) into `outDir`. */
-async function buildWebApp(outDir: string) {
-  const { createRequire } = await import("node:module");
-  const vitePackage = createRequire(join(WEB_ROOT, "package.json")).resolve("vite/package.json");
-  await execFileAsync(
-    process.execPath,
-    [join(dirname(vitePackage), "bin", "vite.js"), "build", "--outDir", outDir, "--emptyOutDir", "--logLevel", "warn"],
-    // vitest sets NODE_ENV=test, which would make Vite build React's development build (StrictMode
-    // rendering twice); the page under test is the production build `npm run build:web` makes.
-    { cwd: WEB_ROOT, env: { ...process.env, NODE_ENV: "production" } },
-  );
-}
 
 /** Every file under `directory`, recursively. */
 function filesUnder(directory: string): string[] {
@@ -54,7 +33,7 @@ function filesUnder(directory: string): string[] {
 
 describe("example app: the contact form in Chromium", () => {
   let db: TestDatabase;
-  let server: Server;
+  let served: ServedWebApp | undefined;
   let browser: TestPage;
   let page: Page;
   let origin: string;
@@ -94,23 +73,10 @@ describe("example app: the contact form in Chromium", () => {
     await built;
     const graphql = createApp({ prisma: db.prisma, config: defaultAppConfig });
     mint = () => mintClientToken((request) => graphql.fetch(request), "http://test/graphql", workspaceKey);
-    // The HTTP handler `npm start` uses, serving this build at /app.
-    const http = createHttpHandler({
-      graphql,
-      logger: createLogger("silent"),
-      maxBodyBytes: defaultAppConfig.http.maxBodyBytes,
-      checkReadiness: async () => {},
-      webAppDirectory: join(temporary, "dist"),
-    });
-    // The token route a team's backend would serve (same origin here), in front of the API.
-    server = createServer((request, response) => {
-      if (request.method === "POST" && request.url === "/test/client-token") {
-        serveToken(response).catch((error: Error) => response.writeHead(500).end(error.message));
-      } else http.listener(request, response);
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    tokenUrl = `${origin}/test/client-token`;
+    // The HTTP handler `npm start` uses, serving this build at /app, behind the token route a team's
+    // backend would serve (same origin here).
+    served = await serveWebApp({ graphql, webAppDirectory: join(temporary, "dist"), serveToken });
+    ({ origin, tokenUrl } = served);
 
     browser = await openTestPage({ timeoutMs: 10_000, viewport: { width: 1100, height: 900 } });
     page = browser.page;
@@ -119,7 +85,7 @@ describe("example app: the contact form in Chromium", () => {
 
   afterAll(async () => {
     await browser?.close();
-    await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+    await served?.close();
     await db?.close();
     rmSync(temporary, { recursive: true, force: true });
   });

@@ -2,6 +2,7 @@ import { createContactsClient, Provider } from "@contacts-api/client";
 import { useMemo, useState } from "react";
 import { ContactCard } from "./ContactCard.tsx";
 import { ContactForm } from "./ContactForm.tsx";
+import { ImportPanel } from "./ImportPanel.tsx";
 import { RecentContacts } from "./RecentContacts.tsx";
 import { contactIdFromPath, usePath } from "./router.tsx";
 import { SettingsPanel } from "./SettingsPanel.tsx";
@@ -39,6 +40,7 @@ export function App() {
             <RecentContacts apiUrl={apiUrl} />
           </div>
         </main>
+        <ImportPanel apiUrl={apiUrl} />
       </Provider>
     </div>
   );
