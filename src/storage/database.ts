@@ -3,6 +3,7 @@ import type { SqlDriverAdapterFactory } from "@prisma/client/runtime/client";
 import pg from "pg";
 import type { Config } from "../config.js";
 import { PrismaClient } from "../generated/prisma/client.js";
+import { forgettingQueryArguments } from "./debug-history.js";
 import { createStatementNamer } from "./prepared-statements.js";
 
 /** Distinct SQL texts kept as prepared statements on each PostgreSQL connection. */
@@ -41,6 +42,7 @@ export function createPrisma(adapter: SqlDriverAdapterFactory, options: Database
   // error message at the caller's line; that cost about a tenth of a $queryRaw call's CPU. Database
   // errors reach clients as typed results or masked errors, never as Prisma's message.
   const errorFormat = "minimal";
+  adapter = forgettingQueryArguments(adapter);
   if (!options.logQueries) return { prisma: new PrismaClient({ adapter, errorFormat }) };
   const prisma = new PrismaClient({ adapter, errorFormat, log: [{ emit: "event", level: "query" }] });
   const queryLog: string[] = [];
