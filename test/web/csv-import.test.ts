@@ -29,6 +29,11 @@ describe("example app: parseContactsCsv", () => {
     });
   });
 
+  it("ignores the _line and _errors columns of the admin import's rejected file", () => {
+    const parsed = parseContactsCsv('_line,_errors,email\n5,"email: not an address",fixed@example.com\n');
+    expect(parsed.ok && parsed.rows).toEqual([{ line: 2, input: { email: "fixed@example.com" } }]);
+  });
+
   it("counts the lines a row starts on past quoted line breaks, a BOM, CRLF and blank lines", () => {
     const csv =
       '\uFEFFemail,Note\r\na@example.com,"one\r\ntwo, ""three"""\r\n\r\nb@example.com,\r\nc@example.com,x\r\n';

@@ -13,8 +13,11 @@ export const MAX_FILE_BYTES = 20 * 1024 * 1024;
 /** Rows per importContacts request: the server's IMPORT_MAX_ROWS default. */
 export const BATCH_SIZE = 1000;
 
-/** Columns of the export that an import does not take: the server assigns them. */
-const IGNORED_COLUMNS = new Set(["id", "createdAt", "updatedAt"]);
+/**
+ * Columns an import does not take: the export's id and timestamps (the server assigns them), and
+ * the two that the admin import's rejected file adds (`_line`, `_errors`).
+ */
+const IGNORED_COLUMNS = new Set(["id", "createdAt", "updatedAt", "_line", "_errors"]);
 const TEXT_COLUMNS = ["firstName", "lastName", "email", "phone", "timezone"] as const;
 const CONTACT_COLUMNS = new Set<string>([...TEXT_COLUMNS, "tags"]);
 
