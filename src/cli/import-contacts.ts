@@ -49,7 +49,7 @@ export interface ImportFileSummary {
 }
 
 /** Characters of rows one batch holds at most, whatever IMPORT_MAX_ROWS is: bounds memory on wide rows. */
-const MAX_BATCH_CHARACTERS = 2 * 1024 * 1024;
+const MAX_BATCH_CHARACTERS = 1024 * 1024;
 
 /** Rejections listed on stderr when there is no --rejected file. */
 const REJECTIONS_ON_STDERR = 20;

