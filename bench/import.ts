@@ -6,8 +6,8 @@
  *   the first request to the last response; every batch must answer createdCount = its rows and
  *   failedCount = 0, or the run fails.
  * - the floor: COPY into a staging table, then one set-based INSERT … SELECT per table (contacts,
- *   tags, contact_tags, contact_custom_values) into the real schema with its indexes, in one
- *   transaction: what loading the rows costs the database itself.
+ *   tags, contact_tags, contact_custom_values) into the real schema with its indexes: what loading
+ *   the rows costs the database itself, at the same concurrencies (each session a share of the rows).
  * - the admin command line (`import-contacts --format csv`) on a CSV file of the same rows, run
  *   after the server has stopped (an embedded data directory admits one process at a time).
  */
@@ -18,7 +18,7 @@ import { Agent } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CpuAccounting, type CpuCost } from "./cpu-accounting.js";
-import type { BenchDatabase, SqlRunner } from "./database.js";
+import type { BenchDatabase, CopySession, SqlRunner } from "./database.js";
 import {
   copyLine,
   csvHeader,
@@ -37,12 +37,12 @@ import { CUSTOM_VARIABLES } from "./workload.js";
 
 const REPO_ROOT = new URL("..", import.meta.url);
 
-/** The workspaces the scenario loads into, each empty until then: a warm-up, one per concurrency, the floor's, the CLI's. */
+/** The workspaces the scenario loads into, each empty until then: a warm-up, ours and the floor's per concurrency, the CLI's. */
 export interface ImportWorkspaces {
   accountId: string;
   warmup: ImportWorkspace;
   api: Record<number, ImportWorkspace>;
-  floor: ImportWorkspace;
+  floor: Record<number, ImportWorkspace>;
   cli: ImportWorkspace;
 }
 
@@ -65,11 +65,13 @@ export interface ImportApiRun {
 }
 
 export interface ImportFloorRun {
+  /** Sessions, each loading its share of the rows. */
+  concurrency: number;
   method: string;
   rows: number;
   seconds: number;
   rowsPerSecond: number;
-  /** COPY into the staging table, and the INSERT … SELECTs and commit, of `seconds`. */
+  /** COPY into the staging tables, and the INSERT … SELECTs and commits, of `seconds` (the slowest session's). */
   copySeconds: number;
   insertSeconds: number;
   cpuPerRow: CpuCost;
@@ -102,14 +104,20 @@ export interface ImportResult {
   rows: number;
   batchRows: number;
   api: ImportApiRun[];
-  floor: ImportFloorRun;
+  /** At each of ours' concurrencies (PGlite: 1 only, its one session). */
+  floor: ImportFloorRun[];
   /** The createContact rate of the same run: the best of its concurrencies. */
   createContact: { requestsPerSecond: number; concurrency: number; source: string } | null;
   cli: ImportCliRun;
-  /** Best import rows/s ÷ floor rows/s, and ÷ createContact requests/s. */
+  /** Best import rows/s ÷ best floor rows/s, and ÷ best createContact requests/s. */
   ratioToFloor: number | null;
   ratioToCreateContact: number | null;
   targets: ImportTarget[];
+}
+
+/** PGlite's floor is one session: concurrent transactions on it would mix. */
+export function floorConcurrencies(db: BenchDatabase, concurrencies: readonly number[]): number[] {
+  return db.storage === "pglite" ? [1] : [...concurrencies];
 }
 
 export async function createImportWorkspaces(
@@ -117,7 +125,13 @@ export async function createImportWorkspaces(
   accountId: string,
   concurrencies: readonly number[],
 ): Promise<ImportWorkspaces> {
-  const names = ["warm-up", ...concurrencies.map((c) => `${c} concurrent`), "floor", "command line"];
+  const floors = floorConcurrencies(db, concurrencies);
+  const names = [
+    "warm-up",
+    ...concurrencies.map((c) => `${c} concurrent`),
+    ...floors.map((c) => `floor ${c} concurrent`),
+    "command line",
+  ];
   const make = async (name: string): Promise<ImportWorkspace> => {
     const created = await runAdmin(db.url, [
       "create-workspace",
@@ -135,13 +149,14 @@ export async function createImportWorkspaces(
   else made.push(...(await Promise.all(names.map(make))));
   const [warmup, ...rest] = made;
   const cli = rest.pop();
-  const floor = rest.pop();
-  if (!warmup || !floor || !cli) throw new Error("missing import workspaces");
+  if (!warmup || !cli || rest.length !== concurrencies.length + floors.length) {
+    throw new Error("missing import workspaces");
+  }
   const workspaces: ImportWorkspaces = {
     accountId,
     warmup,
     api: Object.fromEntries(concurrencies.map((c, i) => [c, rest[i] as ImportWorkspace])),
-    floor,
+    floor: Object.fromEntries(floors.map((c, i) => [c, rest[concurrencies.length + i] as ImportWorkspace])),
     cli,
   };
   // The custom variables the rows name, made as the seed makes the other workspaces'.
@@ -238,40 +253,74 @@ export async function importThroughApi(
 }
 
 /**
- * The floor: the rows as COPY text into a temporary staging table, then set-based inserts into the
- * real tables, one transaction. Contact ids are made here and the timezone derived from the phone,
+ * The floor: `concurrency` sessions at once, each loading its share of the rows: COPY text into a
+ * temporary staging table, the tags (ON CONFLICT DO NOTHING, committed at once so that a session
+ * does not wait for another's whole load on the same 50 tags), then contacts, links and values
+ * set-based in one transaction. Contact ids are made here and the timezone derived from the phone,
  * as the server does in Node; tag ids come from tag_id() as in the server's statements.
  */
 export async function importFloor(
   db: BenchDatabase,
   workspaceId: string,
   rows: readonly ImportRow[],
+  concurrency: number,
 ): Promise<ImportFloorRun> {
-  const session = await db.openCopySession();
+  const sessions = await Promise.all(Array.from({ length: concurrency }, () => db.openCopySession()));
+  const share = Math.ceil(rows.length / concurrency);
   const cpu = new CpuAccounting(db.storage === "postgres");
   try {
     cpu.start();
     const started = performance.now();
-    await session.query("BEGIN");
-    await session.query(`CREATE TEMPORARY TABLE import_staging (
-      id uuid NOT NULL, first_name text, last_name text, email text, phone text, timezone text,
-      tags text[] NOT NULL, lead_source text, score text) ON COMMIT DROP`);
-    await session.copyIn(
-      "import_staging",
-      STAGING_COLUMNS,
-      rows.map((row) => copyLine(randomUUID(), row)),
+    const phases = await Promise.all(
+      sessions.map((session, i) => loadShare(session, workspaceId, rows.slice(i * share, (i + 1) * share))),
     );
-    const copied = performance.now();
-    const ws = [workspaceId];
+    const finished = performance.now();
+    cpu.stop();
+    const [first] = sessions;
+    if (first) await checkImported(first, workspaceId, rows, "the floor");
+    const seconds = (finished - started) / 1000;
+    return {
+      concurrency,
+      method: `${first?.copyMethod} into a temporary staging table per session, then INSERT … SELECT into tags, and in one transaction into contacts, contact_tags and contact_custom_values`,
+      rows: rows.length,
+      seconds: round(seconds, 3),
+      rowsPerSecond: round(rows.length / seconds, 1),
+      copySeconds: round(Math.max(...phases.map((p) => p.copySeconds)), 3),
+      insertSeconds: round(Math.max(...phases.map((p) => p.insertSeconds)), 3),
+      cpuPerRow: cpu.perRequest(rows.length),
+    };
+  } finally {
+    await Promise.all(sessions.map((session) => session.close()));
+  }
+}
+
+async function loadShare(
+  session: CopySession,
+  workspaceId: string,
+  rows: readonly ImportRow[],
+): Promise<{ copySeconds: number; insertSeconds: number }> {
+  const started = performance.now();
+  await session.query(`CREATE TEMPORARY TABLE import_staging (
+    id uuid NOT NULL, first_name text, last_name text, email text, phone text, timezone text,
+    tags text[] NOT NULL, lead_source text, score text)`);
+  await session.copyIn(
+    "import_staging",
+    STAGING_COLUMNS,
+    rows.map((row) => copyLine(randomUUID(), row)),
+  );
+  const copied = performance.now();
+  const ws = [workspaceId];
+  await session.query(
+    `INSERT INTO tags (workspace_id, id, name)
+     SELECT DISTINCT $1::uuid, tag_id($1::uuid, t.name), t.name FROM import_staging s, unnest(s.tags) AS t(name)
+     ON CONFLICT DO NOTHING`,
+    ws,
+  );
+  await session.query("BEGIN");
+  try {
     await session.query(
       `INSERT INTO contacts (workspace_id, id, first_name, last_name, email, phone, timezone)
        SELECT $1::uuid, id, first_name, last_name, email, phone, timezone FROM import_staging`,
-      ws,
-    );
-    await session.query(
-      `INSERT INTO tags (workspace_id, id, name)
-       SELECT DISTINCT $1::uuid, tag_id($1::uuid, t.name), t.name FROM import_staging s, unnest(s.tags) AS t(name)
-       ON CONFLICT DO NOTHING`,
       ws,
     );
     await session.query(
@@ -289,25 +338,13 @@ export async function importFloor(
       ws,
     );
     await session.query("COMMIT");
-    const finished = performance.now();
-    cpu.stop();
-    await checkImported(session, workspaceId, rows, "the floor");
-    const seconds = (finished - started) / 1000;
-    return {
-      method: `${session.copyMethod} into a temporary staging table, then INSERT … SELECT into contacts, tags, contact_tags and contact_custom_values, one transaction`,
-      rows: rows.length,
-      seconds: round(seconds, 3),
-      rowsPerSecond: round(rows.length / seconds, 1),
-      copySeconds: round((copied - started) / 1000, 3),
-      insertSeconds: round((finished - copied) / 1000, 3),
-      cpuPerRow: cpu.perRequest(rows.length),
-    };
   } catch (error) {
     await session.query("ROLLBACK").catch(() => {});
     throw error;
-  } finally {
-    await session.close();
   }
+  const finished = performance.now();
+  await session.query("DROP TABLE import_staging");
+  return { copySeconds: (copied - started) / 1000, insertSeconds: (finished - copied) / 1000 };
 }
 
 /** What one workspace holds after loading `rows`: every contact, tag, link and value, or the run fails. */

@@ -24,6 +24,7 @@ import {
   bestImportRate,
   checkImported,
   createImportWorkspaces,
+  floorConcurrencies,
   type ImportResult,
   type ImportWorkspaces,
   importFloor,
@@ -265,7 +266,7 @@ type ImportRun = Omit<ImportResult, "cli" | "targets" | "ratioToFloor" | "ratioT
 
 /**
  * The bulk import while the server runs: one warm-up into a workspace of its own, then every row
- * through importContacts at each concurrency (a fresh workspace each), then the floor. The
+ * through importContacts at each concurrency (a fresh workspace each), then the floor at each. The
  * createContact rate it is compared with comes from this run's create cells, or when they were
  * not run, from a short measurement of its own at the import's concurrencies.
  */
@@ -341,12 +342,18 @@ async function measureImport(
         `cpu ms/row ${run.cpuPerRow.machineMsPerRequest} (PostgreSQL ${run.cpuPerRow.databaseMsPerRequest ?? "n/a"})`,
     );
   }
-  await db.settle();
-  const floor = await importFloor(db, importWorkspaces.floor.workspaceId, rows);
-  console.log(
-    `import floor  ${fmt(floor.rowsPerSecond)} rows/s (${floor.seconds} s: COPY ${floor.copySeconds} s, inserts ${floor.insertSeconds} s)  ` +
-      `cpu ms/row ${floor.cpuPerRow.machineMsPerRequest} (PostgreSQL ${floor.cpuPerRow.databaseMsPerRequest ?? "n/a"})`,
-  );
+  const floor: ImportResult["floor"] = [];
+  for (const concurrency of floorConcurrencies(db, IMPORT_CONCURRENCIES)) {
+    const workspace = importWorkspaces.floor[concurrency];
+    if (!workspace) throw new Error(`no floor import workspace for ${concurrency} sessions`);
+    await db.settle();
+    const run = await importFloor(db, workspace.workspaceId, rows, concurrency);
+    floor.push(run);
+    console.log(
+      `import floor c=${concurrency}  ${fmt(run.rowsPerSecond)} rows/s (${run.seconds} s: COPY ${run.copySeconds} s, inserts ${run.insertSeconds} s)  ` +
+        `cpu ms/row ${run.cpuPerRow.machineMsPerRequest} (PostgreSQL ${run.cpuPerRow.databaseMsPerRequest ?? "n/a"})`,
+    );
+  }
   return { rows: rowCount, batchRows: IMPORT_BATCH_ROWS, api, floor, createContact, rowsLoaded: rows };
 }
 
@@ -381,7 +388,7 @@ async function finishImport(
   const withoutTargets = {
     ...measured,
     cli,
-    ratioToFloor: ratio(measured.floor.rowsPerSecond),
+    ratioToFloor: ratio(Math.max(0, ...measured.floor.map((run) => run.rowsPerSecond))),
     ratioToCreateContact: ratio(measured.createContact?.requestsPerSecond),
   };
   return { ...withoutTargets, targets: judgeTargets(withoutTargets) };
