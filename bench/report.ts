@@ -79,23 +79,32 @@ const NOTES_FILE = fileURLToPath(new URL("./notes.md", import.meta.url));
 
 export const STORAGE_TITLES: Record<Storage, string> = { postgres: "PostgreSQL", pglite: "PGlite (embedded)" };
 
+/** A partial run that imported the full DEFAULT_IMPORT_ROWS: the source of the import section, so kept like a complete run. */
+function isImportRun(result: RunResult): boolean {
+  return result.partial && result.import?.rows === DEFAULT_IMPORT_ROWS;
+}
+
 export function resultFileName(result: RunResult): string {
   const stamp = result.startedAt.replace(/:/g, "-").replace(/\.\d+Z$/, "Z");
-  return `${stamp}-${result.storage}${result.partial ? "-partial" : ""}.json`;
+  const suffix = isImportRun(result) ? "-import" : result.partial ? "-partial" : "";
+  return `${stamp}-${result.storage}${suffix}.json`;
 }
 
 /**
  * Writes the run's JSON, formatted as the repository's formatter wants it (so lint stays green). A
- * complete run replaces the earlier runs of its variant: bench/results holds the latest of each, and
- * git keeps the history.
+ * complete run replaces the earlier complete runs of its variant, and a partial run with the full
+ * import the earlier such runs: bench/results holds the latest of each, and git keeps the history.
+ * Other partial runs are not kept in git (.gitignore).
  */
 export function writeResult(result: RunResult): string {
   mkdirSync(RESULTS_DIRECTORY, { recursive: true });
   const name = resultFileName(result);
   const file = `${RESULTS_DIRECTORY}${name}`;
-  if (!result.partial) {
+  if (!result.partial || isImportRun(result)) {
     for (const [other, earlier] of readResults()) {
-      if (other !== name && variantOf(earlier) === variantOf(result)) rmSync(`${RESULTS_DIRECTORY}${other}`);
+      const sameKind = result.partial ? isImportRun(earlier) : !earlier.partial;
+      if (other !== name && sameKind && variantOf(earlier) === variantOf(result))
+        rmSync(`${RESULTS_DIRECTORY}${other}`);
     }
   }
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);

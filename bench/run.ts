@@ -640,7 +640,9 @@ async function main(): Promise<void> {
     console.log(`Results: ${file}`);
     console.log(
       options.partial
-        ? "Partial run: BENCHMARKS.md and bench/chart.svg show the latest complete runs."
+        ? `Partial run: BENCHMARKS.md and bench/chart.svg show the latest complete runs${
+            result.import?.rows === DEFAULT_IMPORT_ROWS ? " (its bulk-import section this run)" : ""
+          }.`
         : "Updated BENCHMARKS.md and bench/chart.svg.",
     );
     if (log.count > 0)
