@@ -7,8 +7,11 @@
 import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import type { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
+import { from as copyFrom } from "pg-copy-streams";
 import { createPGlite } from "../src/storage/pglite.js";
 
 export type Storage = "postgres" | "pglite";
@@ -22,6 +25,14 @@ export interface SqlRunner {
 /** What the floor sends its statements through, sized for one cell's concurrency. */
 export interface FloorConnection extends SqlRunner {
   close(): Promise<void>;
+}
+
+/** One session on the floor's data that can also load rows with COPY. */
+export interface CopySession extends FloorConnection {
+  /** COPY's text format into `table (columns)`: FROM STDIN on PostgreSQL, FROM '/dev/blob' on PGlite. */
+  copyIn(table: string, columns: readonly string[], lines: readonly string[]): Promise<void>;
+  /** How the rows reach the database, for the report. */
+  copyMethod: string;
 }
 
 export interface DatabaseFacts {
@@ -55,6 +66,8 @@ export interface BenchDatabase {
   settle(): Promise<void>;
   facts(): Promise<DatabaseFacts>;
   openFloor(concurrency: number): Promise<FloorConnection>;
+  /** One session for the import floor (PGlite: the floor's copy, its one session). */
+  openCopySession(): Promise<CopySession>;
   /** Drops the database or removes the directory; safe to call twice. */
   destroy(): Promise<void>;
 }
@@ -149,6 +162,19 @@ export async function createPostgresDatabase(serverUrl: string): Promise<BenchDa
         close: () => pool.end(),
       };
     },
+    async openCopySession() {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      return {
+        copyMethod: "COPY … FROM STDIN (pg-copy-streams)",
+        query: async (sql, params) => (await client.query(sql, params)).rows,
+        async copyIn(table, columns, lines) {
+          const stream = client.query(copyFrom(`COPY ${table} (${columns.join(", ")}) FROM STDIN`));
+          await pipeline(Readable.from(lines), stream);
+        },
+        close: () => client.end(),
+      };
+    },
     async destroy() {
       if (destroyed) return;
       destroyed = true;
@@ -204,6 +230,20 @@ export async function createPGliteDatabase(): Promise<BenchDatabase> {
       if (!db) throw new Error("the floor copy is not open yet");
       // One session, as the server has: concurrent workers queue on it.
       return { query: async (sql, params) => (await db.query(sql, params)).rows as never, close: async () => {} };
+    },
+    async openCopySession() {
+      const db = floor;
+      if (!db) throw new Error("the floor copy is not open yet");
+      return {
+        copyMethod: "COPY … FROM '/dev/blob' (PGlite's own COPY, the text given as a Blob)",
+        query: async (sql, params) => (await db.query(sql, params)).rows as never,
+        async copyIn(table, columns, lines) {
+          await db.query(`COPY ${table} (${columns.join(", ")}) FROM '/dev/blob'`, [], {
+            blob: new Blob(lines as string[]),
+          });
+        },
+        close: async () => {},
+      };
     },
     async destroy() {
       if (destroyed) return;

@@ -115,7 +115,8 @@ export async function runOursPaced(target: OursTarget, schedule: PacedSchedule):
   }
 }
 
-function post(agent: Agent, target: OursTarget, body: string): Promise<{ status: number; body: string }> {
+/** One POST to /graphql over `agent`, with the target's key. */
+export function post(agent: Agent, target: OursTarget, body: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const request = httpRequest(
       {

@@ -7,9 +7,11 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { DatabaseFacts, Storage } from "./database.js";
+import type { ImportResult } from "./import.js";
+import { DEFAULT_IMPORT_ROWS } from "./import-workload.js";
 import { PACED_CONCURRENCY } from "./pace.js";
 import type { SideResult } from "./stats.js";
-import { SCENARIO_TITLES, SCENARIOS, type Scenario } from "./workload.js";
+import { type BenchScenario, SCENARIO_TITLES, SCENARIOS, type Scenario } from "./workload.js";
 
 export interface CellResult {
   scenario: Scenario;
@@ -34,7 +36,9 @@ export interface RunResult {
     warmupSeconds: number;
     durationSeconds: number;
     concurrencies: number[];
-    scenarios: Scenario[];
+    scenarios: BenchScenario[];
+    /** Rows of the bulk import, when it ran. */
+    importRows?: number;
     /** Environment given to the server on top of the harness's own (NODE_ENV, PORT, HOST, DATABASE_URL). */
     serverEnv: Record<string, string>;
     data: string;
@@ -62,6 +66,8 @@ export interface RunResult {
    * `floor`: the same rate straight through the driver (runs before it was measured have none).
    */
   pacedCreate?: { rate: number; concurrency: number; result: SideResult; floor?: SideResult };
+  /** The bulk import (bench/import.ts), when it ran. */
+  import?: ImportResult;
 }
 
 export const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -73,23 +79,32 @@ const NOTES_FILE = fileURLToPath(new URL("./notes.md", import.meta.url));
 
 export const STORAGE_TITLES: Record<Storage, string> = { postgres: "PostgreSQL", pglite: "PGlite (embedded)" };
 
+/** A partial run that imported the full DEFAULT_IMPORT_ROWS: the source of the import section, so kept like a complete run. */
+function isImportRun(result: RunResult): boolean {
+  return result.partial && result.import?.rows === DEFAULT_IMPORT_ROWS;
+}
+
 export function resultFileName(result: RunResult): string {
   const stamp = result.startedAt.replace(/:/g, "-").replace(/\.\d+Z$/, "Z");
-  return `${stamp}-${result.storage}${result.partial ? "-partial" : ""}.json`;
+  const suffix = isImportRun(result) ? "-import" : result.partial ? "-partial" : "";
+  return `${stamp}-${result.storage}${suffix}.json`;
 }
 
 /**
  * Writes the run's JSON, formatted as the repository's formatter wants it (so lint stays green). A
- * complete run replaces the earlier runs of its variant: bench/results holds the latest of each, and
- * git keeps the history.
+ * complete run replaces the earlier complete runs of its variant, and a partial run with the full
+ * import the earlier such runs: bench/results holds the latest of each, and git keeps the history.
+ * Other partial runs are not kept in git (.gitignore).
  */
 export function writeResult(result: RunResult): string {
   mkdirSync(RESULTS_DIRECTORY, { recursive: true });
   const name = resultFileName(result);
   const file = `${RESULTS_DIRECTORY}${name}`;
-  if (!result.partial) {
+  if (!result.partial || isImportRun(result)) {
     for (const [other, earlier] of readResults()) {
-      if (other !== name && variantOf(earlier) === variantOf(result)) rmSync(`${RESULTS_DIRECTORY}${other}`);
+      const sameKind = result.partial ? isImportRun(earlier) : !earlier.partial;
+      if (other !== name && sameKind && variantOf(earlier) === variantOf(result))
+        rmSync(`${RESULTS_DIRECTORY}${other}`);
     }
   }
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
@@ -132,6 +147,18 @@ function readResults(): [string, RunResult][] {
     }
   }
   return results;
+}
+
+/**
+ * The latest run of each variant that imported the full DEFAULT_IMPORT_ROWS, partial or not: the
+ * import section's source (`--scenario create,import` is a partial run of the other sections).
+ */
+export function latestImportResults(): LatestResults {
+  const latest: LatestResults = {};
+  for (const [, result] of readResults()) {
+    if (result.import?.rows === DEFAULT_IMPORT_ROWS) latest[variantOf(result)] = result;
+  }
+  return latest;
 }
 
 /** The latest complete run of each variant found in bench/results. */
@@ -194,6 +221,94 @@ export function markdownTable(result: RunResult): string {
   return rows.join("\n").replace(/^ \| /gm, "| ").replace(/ \| $/gm, " |");
 }
 
+const ratioText = (value: number | null) => (value === null ? "n/a" : `**${value.toFixed(2)}**`);
+
+/** Machine CPU ms per row (PostgreSQL's part). */
+function cpuPerRow(cost: { machineMsPerRequest: number | null; databaseMsPerRequest: number | null }): string {
+  if (cost.machineMsPerRequest === null) return "n/a";
+  const part = cost.databaseMsPerRequest;
+  return `${cost.machineMsPerRequest.toFixed(3)}${part === null ? "" : ` (${part.toFixed(3)})`}`;
+}
+
+/** The floor at each concurrency (results written before it had concurrencies: one session). */
+function importFloors(result: ImportResult): ImportResult["floor"] {
+  const floor = result.floor as ImportResult["floor"] | Omit<ImportResult["floor"][number], "concurrency">;
+  return Array.isArray(floor) ? floor : [{ ...floor, concurrency: 1 }];
+}
+
+export function importTable(result: ImportResult): string {
+  const rows = [
+    "| Path | Rows/s | Seconds | Batch p50 / p99 ms | Server peak RSS MB | Server CPU | Machine CPU ms per row (PostgreSQL's part) | ÷ floor at the same concurrency | ÷ createContact |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+  ];
+  const floors = importFloors(result);
+  const floorAt = (concurrency: number) => floors.find((run) => run.concurrency === concurrency)?.rowsPerSecond ?? 0;
+  const bestFloor = Math.max(0, ...floors.map((run) => run.rowsPerSecond));
+  const createRate = result.createContact?.requestsPerSecond ?? 0;
+  const over = (value: number, base: number) => (base > 0 ? (value / base).toFixed(2) : "n/a");
+  for (const run of result.api) {
+    rows.push(
+      `| importContacts, ${run.concurrency} concurrent batch${run.concurrency > 1 ? "es" : ""} of ${result.batchRows.toLocaleString("en-US")} | ${number(run.rowsPerSecond)} | ${run.seconds.toFixed(1)} | ${ms(run.batchLatencyMs.p50)} / **${ms(run.batchLatencyMs.p99)}** | ${run.serverPeakRssMb ?? "n/a"} | ${run.serverCpuPercent ?? "n/a"}% | ${cpuPerRow(run.cpuPerRow)} | **${over(run.rowsPerSecond, floorAt(run.concurrency))}** | **${over(run.rowsPerSecond, createRate)}** |`,
+    );
+  }
+  for (const run of floors) {
+    rows.push(
+      `| Floor, ${run.concurrency} session${run.concurrency > 1 ? "s" : ""}: COPY into a staging table, then INSERT … SELECT | ${number(run.rowsPerSecond)} | ${run.seconds.toFixed(1)} (COPY ${run.copySeconds.toFixed(1)}, inserts ${run.insertSeconds.toFixed(1)}) | | | | ${cpuPerRow(run.cpuPerRow)} | 1 | ${over(run.rowsPerSecond, createRate)} |`,
+    );
+  }
+  const cli = result.cli;
+  rows.push(
+    cli.status === "measured"
+      ? `| Admin command line, \`import-contacts --format csv\` (peak RSS its own) | ${number(cli.rowsPerSecond)} | ${cli.wallSeconds.toFixed(1)} wall${cli.reportedElapsedMs === null ? "" : `, ${(cli.reportedElapsedMs / 1000).toFixed(1)} by its count`} | | ${cli.peakRssMb ?? "n/a"} | | | ${over(cli.rowsPerSecond, bestFloor)} (best floor) | ${over(cli.rowsPerSecond, createRate)} |`
+      : `| Admin command line, \`import-contacts --format csv\` | ${cli.status}: ${escapeCell(cli.status === "failed" ? cli.error : cli.reason)} | | | | | | | |`,
+  );
+  if (result.createContact) {
+    rows.push(
+      `| createContact, one contact a request (${result.createContact.concurrency} clients) | ${number(createRate)} | | | | | | ${over(createRate, bestFloor)} (best floor) | 1 |`,
+    );
+  }
+  return rows.join("\n");
+}
+
+function escapeCell(text: string): string {
+  return text.replace(/\s+/g, " ").replace(/\|/g, "\\|").trim();
+}
+
+export function importTargets(result: ImportResult): string {
+  return result.targets
+    .map((target) => {
+      const measured =
+        target.measured === null
+          ? "not measured"
+          : target.unit === "×"
+            ? `${target.measured.toFixed(2)}×`
+            : `${target.measured} ${target.unit}`;
+      const verdict = target.pass === null ? "n/a" : target.pass ? "**pass**" : "**FAIL**";
+      return `- ${verdict}: ${target.name} ${target.comparison} ${target.threshold}${target.unit === "×" ? "×" : ` ${target.unit}`}, measured ${measured}.`;
+    })
+    .join("\n");
+}
+
+function importSection(result: RunResult): string {
+  const data = result.import;
+  if (!data) return "";
+  const best = data.api.length ? data.api.reduce((a, b) => (b.rowsPerSecond > a.rowsPerSecond ? b : a)) : null;
+  return [
+    `### ${variantTitle(result)}`,
+    "",
+    `Run ${result.startedAt.replace("T", " ").replace(/\.\d+Z$/, " UTC")}, command \`${result.command}\`; load average ${result.machine.loadAverage.atStart} at the start${result.machine.loadAverage.atStart > result.machine.cpus ? " (**busy: other work competed with this run**)" : ""}, ${result.machine.loadAverage.atEnd} at the end; ${data.rows.toLocaleString("en-US")} rows each path, each into an empty workspace.`,
+    "",
+    importTable(data),
+    "",
+    `Best import rate${best ? ` (${best.concurrency} concurrent)` : ""} ÷ best floor ${ratioText(data.ratioToFloor)}, ÷ createContact ${ratioText(data.ratioToCreateContact)} (createContact: ${data.createContact?.source ?? "not measured"}). Floor: ${importFloors(data)[0]?.method ?? "not run"}.`,
+    "",
+    "Targets:",
+    "",
+    importTargets(data),
+    "",
+  ].join("\n");
+}
+
 function describeRun(result: RunResult): string {
   const { machine, settings, server } = result;
   const db = machine.database;
@@ -238,6 +353,11 @@ function ratioSummary(result: RunResult): string {
 }
 
 export function writeBenchmarksMarkdown(latest: LatestResults): void {
+  const imports = latestImportResults();
+  const importSections = VARIANT_ORDER.flatMap((variant) => {
+    const result = imports[variant];
+    return result ? [importSection(result)] : [];
+  });
   const sections = VARIANT_ORDER.flatMap((variant) => {
     const result = latest[variant];
     if (!result) return [];
@@ -266,6 +386,22 @@ export function writeBenchmarksMarkdown(latest: LatestResults): void {
     "![Throughput against concurrency, ours and the floor](bench/chart.svg)",
     "",
     ...sections,
+    ...(importSections.length
+      ? [
+          "## Bulk import",
+          "",
+          `${DEFAULT_IMPORT_ROWS.toLocaleString("en-US")} generated contacts (first and last name, a unique email and E.164 phone, three tags`,
+          "from a pool of 50, two custom values; the timezone derived from the phone) loaded into an empty workspace:",
+          "through `importContacts` (CREATE) in batches at 1 and at 4 concurrent batches, by **the floor** (the same",
+          "rows through COPY and set-based inserts into the real schema, straight into the database), and by the",
+          "admin command line from a CSV file. Every path's rows are checked: each batch must answer",
+          "`createdCount` = its rows and `failedCount` = 0, and each workspace must hold every contact, tag, link",
+          "and value afterwards, or the run fails. From the latest run of each storage that imported the full",
+          `${DEFAULT_IMPORT_ROWS.toLocaleString("en-US")} rows (\`npm run bench -- --scenario create,import\` is enough).`,
+          "",
+          ...importSections,
+        ]
+      : []),
     ...(existsSync(NOTES_FILE) ? [readFileSync(NOTES_FILE, "utf8").trimEnd(), ""] : []),
     "## What is measured",
     "",
@@ -313,16 +449,30 @@ export function writeBenchmarksMarkdown(latest: LatestResults): void {
     "  half of PostgreSQL's work for a create. Both sides compute tag ids from the names (`tag_id()`).",
     "- The server compiles each distinct GraphQL document once (graphql-jit) and keeps valid API keys for",
     "  5 s (`API_KEY_CACHE_TTL_MS`); every request still runs every check and statement.",
+    "- **Bulk import**: ours is timed from the first batch sent to the last answered, after a warm-up of",
+    "  its own (two batches, then four at once, into another workspace). Each concurrent client sends its",
+    "  next batch when its last is answered. p99 is over the batches (100 of 1,000 rows). Peak RSS is the",
+    "  server's, sampled every 100 ms over the import. The floor runs in the harness at the same",
+    "  concurrencies, each session loading its share of the rows (PGlite: one session, so 1 only): COPY's text",
+    "  format into a temporary table, one INSERT … SELECT into tags (committed at once), then in one",
+    "  transaction one each into contacts, contact_tags and contact_custom_values, every index and foreign",
+    "  key in place (the trigram indexes too); contact ids are made in the harness and the timezone derived",
+    "  there, as the server does in Node. The admin command line runs after the server has stopped",
+    "  (PGlite's data directory admits one process at a time; on PostgreSQL at the same point, for the same",
+    "  conditions), timed from its spawn to its exit, start-up included; its peak RSS is its own VmHWM. The targets' ratios use the best import",
+    "  rate, the best floor rate and the best createContact rate of the same run (one contact a request).",
     "- Fair play: the database keeps its durability settings (shown above), every rule and uniqueness",
     "  check of the contract runs, and no result is cached between requests. The server's rate limits are",
-    "  turned off through their environment variables, as the benchmark measures capacity.",
+    "  turned off through their environment variables (the import's row budget, RATE_LIMIT_IMPORT_ROWS, too),",
+    "  as the benchmark measures capacity.",
     "",
     "## Running it",
     "",
     "```sh",
     "npm run bench                  # PostgreSQL: a fresh database on DATABASE_URL's server (default 127.0.0.1:5432), dropped afterwards",
     "npm run bench -- --pglite      # embedded PGlite in a temporary directory",
-    "npm run bench -- --quick       # a smoke run (1 s warm-up, 2 s per cell): not written to this file",
+    "npm run bench -- --quick       # a smoke run (1 s warm-up, 2 s per cell, 10,000 import rows): not written to this file",
+    "npm run bench -- --scenario create,import   # the bulk import, and createContact for its ratio",
     "npm run bench -- --help        # every option",
     "```",
     "",

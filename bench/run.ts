@@ -20,11 +20,33 @@ import {
   type Storage,
 } from "./database.js";
 import { floorOperation, runFloor, runFloorPaced } from "./floor.js";
+import {
+  bestImportRate,
+  checkImported,
+  createImportWorkspaces,
+  floorConcurrencies,
+  type ImportResult,
+  type ImportWorkspaces,
+  importFloor,
+  importThroughApi,
+  importThroughCli,
+  judgeTargets,
+  warmUpImport,
+} from "./import.js";
+import {
+  DEFAULT_IMPORT_ROWS,
+  IMPORT_BATCH_ROWS,
+  IMPORT_CONCURRENCIES,
+  importRows,
+  QUICK_IMPORT_ROWS,
+} from "./import-workload.js";
 import { runOurs, runOursPaced } from "./ours.js";
 import { PACED_CONCURRENCY } from "./pace.js";
 import {
   type CellResult,
   cpuCost,
+  importTable,
+  importTargets,
   latestResults,
   markdownTable,
   type RunResult,
@@ -36,6 +58,8 @@ import {
 import { createWorkspaces, seedData, type Workspaces } from "./seed.js";
 import { ProcessSampler, type RunningServer, startServer } from "./server.js";
 import {
+  BENCH_SCENARIOS,
+  type BenchScenario,
   Counter,
   judgeResponse,
   LIST_CONTACTS,
@@ -55,7 +79,12 @@ const HELP = `Usage: npm run bench [-- options]
   --warmup <seconds>       warm-up per cell (default 2)
   --duration <seconds>     measured time per cell (default 6)
   --concurrency <list>     e.g. 1,16,64 (default); another list makes a partial run
-  --scenario <list>        create,upsert,list (default); another list makes a partial run
+  --scenario <list>        create,upsert,list,import (default); another list makes a partial run, e.g.
+                           --scenario import: only the bulk import (with a short createContact
+                           measurement of its own for the ratio), or create,import
+  --import-rows <n>        rows of the bulk import (default ${DEFAULT_IMPORT_ROWS}; --quick: ${QUICK_IMPORT_ROWS}), loaded
+                           in batches of ${IMPORT_BATCH_ROWS} at ${IMPORT_CONCURRENCIES.join(" and ")} concurrent batches, by the floor,
+                           and by the admin command line; another number makes a partial run
   --server-env KEY=VALUE   extra environment for the server (repeatable), e.g. DATABASE_POOL_SIZE=20
   --keep-log               keep the server's log file
   --cpu-prof <dir>         run the server under node --cpu-prof, writing its profile to <dir> at exit
@@ -65,8 +94,12 @@ const HELP = `Usage: npm run bench [-- options]
 PostgreSQL: DATABASE_URL names the server and a database to connect to first (default
 ${DEFAULT_POSTGRES_URL}); the benchmark creates contacts_bench_<time> there and drops it at the end.`;
 
-/** Rate limits are the product's defence, not its capacity: the benchmark turns them off. */
-const DEFAULT_SERVER_ENV: Record<string, string> = { RATE_LIMIT_WRITE_RATE: "0", RATE_LIMIT_READ_RATE: "0" };
+/** Rate limits are the product's defence, not its capacity: the benchmark turns them off (the import's row budget too). */
+const DEFAULT_SERVER_ENV: Record<string, string> = {
+  RATE_LIMIT_WRITE_RATE: "0",
+  RATE_LIMIT_READ_RATE: "0",
+  RATE_LIMIT_IMPORT_ROWS: "0",
+};
 
 function parseOptions(argv: string[]) {
   const { values } = parseArgs({
@@ -78,6 +111,7 @@ function parseOptions(argv: string[]) {
       duration: { type: "string" },
       concurrency: { type: "string" },
       scenario: { type: "string" },
+      "import-rows": { type: "string" },
       "server-env": { type: "string", multiple: true },
       "keep-log": { type: "boolean", default: false },
       "cpu-prof": { type: "string" },
@@ -110,12 +144,20 @@ function parseOptions(argv: string[]) {
         return value;
       })
     : DEFAULT_CONCURRENCIES;
-  const scenarios = values.scenario
+  const chosen = values.scenario
     ? values.scenario.split(",").map((part) => {
-        if (!SCENARIOS.includes(part as Scenario)) throw new Error(`unknown scenario: ${part}`);
-        return part as Scenario;
+        if (!BENCH_SCENARIOS.includes(part as BenchScenario)) throw new Error(`unknown scenario: ${part}`);
+        return part as BenchScenario;
       })
-    : [...SCENARIOS];
+    : [...BENCH_SCENARIOS];
+  const scenarios = SCENARIOS.filter((scenario) => chosen.includes(scenario));
+  const importRowCount = values["import-rows"] === undefined ? undefined : Number(values["import-rows"]);
+  if (
+    importRowCount !== undefined &&
+    (!Number.isInteger(importRowCount) || importRowCount < 1 || importRowCount > 5_000_000)
+  )
+    throw new Error("--import-rows must be an integer from 1 to 5,000,000");
+  const rowsToImport = importRowCount ?? (values.quick ? QUICK_IMPORT_ROWS : DEFAULT_IMPORT_ROWS);
   const serverEnv = { ...DEFAULT_SERVER_ENV };
   for (const pair of values["server-env"] ?? []) {
     const match = pair.match(/^([A-Z_][A-Z0-9_]*)=(.*)$/);
@@ -126,13 +168,16 @@ function parseOptions(argv: string[]) {
     values.quick ||
     values["cpu-prof"] !== undefined ||
     concurrencies.join(",") !== DEFAULT_CONCURRENCIES.join(",") ||
-    scenarios.join(",") !== SCENARIOS.join(",");
+    chosen.join(",") !== BENCH_SCENARIOS.join(",") ||
+    rowsToImport !== DEFAULT_IMPORT_ROWS;
   return {
     storage: (values.pglite ? "pglite" : "postgres") as Storage,
     warmupSeconds: seconds(values.warmup, values.quick ? 1 : 2, "warmup"),
     durationSeconds: seconds(values.duration, values.quick ? 2 : 6, "duration"),
     concurrencies,
     scenarios,
+    chosen,
+    importRows: chosen.includes("import") ? rowsToImport : null,
     serverEnv,
     partial,
     keepLog: values["keep-log"],
@@ -214,6 +259,141 @@ function scanLog(file: string): { count: number; samples: string[] } {
 const round1 = (value: number) => Math.round(value * 10) / 10;
 const fmt = (value: number) => value.toFixed(value >= 100 ? 0 : 1).padStart(7);
 
+/** What the import measured while the server ran; the command line and the checks come after it stops. */
+type ImportRun = Omit<ImportResult, "cli" | "targets" | "ratioToFloor" | "ratioToCreateContact"> & {
+  rowsLoaded: ReturnType<typeof importRows>;
+};
+
+/**
+ * The bulk import while the server runs: one warm-up into a workspace of its own, then every row
+ * through importContacts at each concurrency (a fresh workspace each), then the floor at each. The
+ * createContact rate it is compared with comes from this run's create cells, or when they were
+ * not run, from a short measurement of its own at the import's concurrencies.
+ */
+async function measureImport(
+  options: Options,
+  rowCount: number,
+  db: BenchDatabase,
+  server: RunningServer,
+  sampler: ProcessSampler,
+  workspaces: Workspaces,
+  importWorkspaces: ImportWorkspaces,
+  counter: Counter,
+  cells: CellResult[],
+): Promise<ImportRun> {
+  const rows = importRows(rowCount);
+  let createContact: ImportResult["createContact"] = null;
+  const createCells = cells.filter((cell) => cell.scenario === "create");
+  if (createCells.length > 0) {
+    const best = createCells.reduce((a, b) => (b.ours.throughput > a.ours.throughput ? b : a));
+    createContact = {
+      requestsPerSecond: best.ours.throughput,
+      concurrency: best.concurrency,
+      source: "the best of this run's createContact cells",
+    };
+  } else {
+    for (const concurrency of IMPORT_CONCURRENCIES) {
+      await db.settle();
+      const { result } = await runOurs(
+        { port: server.port, apiKey: workspaces.create.apiKey },
+        "create",
+        concurrency,
+        options.warmupSeconds,
+        options.durationSeconds,
+        counter,
+        { onStart: () => {}, onEnd: () => {} },
+      );
+      if (result.failureCount > 0)
+        throw new Error(`createContact for the import's ratio failed: ${result.failureSamples[0]}`);
+      console.log(
+        `create c=${String(concurrency).padStart(3)}  ours ${fmt(result.throughput)}/s (for the import's ratio)`,
+      );
+      if (!createContact || result.throughput > createContact.requestsPerSecond) {
+        createContact = {
+          requestsPerSecond: result.throughput,
+          concurrency,
+          source: `a createContact measurement of the import's own (${options.warmupSeconds} s warm-up, ${options.durationSeconds} s at ${IMPORT_CONCURRENCIES.join(" and ")} clients), the best`,
+        };
+      }
+    }
+  }
+
+  const api: ImportResult["api"] = [];
+  await warmUpImport(
+    { port: server.port, apiKey: importWorkspaces.warmup.apiKey },
+    rows,
+    Math.max(...IMPORT_CONCURRENCIES),
+  );
+  for (const concurrency of IMPORT_CONCURRENCIES) {
+    const workspace = importWorkspaces.api[concurrency];
+    if (!workspace) throw new Error(`no import workspace for ${concurrency} concurrent batches`);
+    await db.settle();
+    const run = await importThroughApi(
+      { port: server.port, apiKey: workspace.apiKey },
+      rows,
+      concurrency,
+      sampler,
+      db.storage === "postgres",
+    );
+    api.push(run);
+    console.log(
+      `import c=${concurrency}  ${fmt(run.rowsPerSecond)} rows/s (${rowCount} rows in ${run.seconds} s)  batch p50 ${fmt(run.batchLatencyMs.p50)} ` +
+        `p99 ${fmt(run.batchLatencyMs.p99)} ms  rss ${run.serverPeakRssMb} MB cpu ${run.serverCpuPercent}%  ` +
+        `cpu ms/row ${run.cpuPerRow.machineMsPerRequest} (PostgreSQL ${run.cpuPerRow.databaseMsPerRequest ?? "n/a"})`,
+    );
+  }
+  const floor: ImportResult["floor"] = [];
+  for (const concurrency of floorConcurrencies(db, IMPORT_CONCURRENCIES)) {
+    const workspace = importWorkspaces.floor[concurrency];
+    if (!workspace) throw new Error(`no floor import workspace for ${concurrency} sessions`);
+    await db.settle();
+    const run = await importFloor(db, workspace.workspaceId, rows, concurrency);
+    floor.push(run);
+    console.log(
+      `import floor c=${concurrency}  ${fmt(run.rowsPerSecond)} rows/s (${run.seconds} s: COPY ${run.copySeconds} s, inserts ${run.insertSeconds} s)  ` +
+        `cpu ms/row ${run.cpuPerRow.machineMsPerRequest} (PostgreSQL ${run.cpuPerRow.databaseMsPerRequest ?? "n/a"})`,
+    );
+  }
+  return { rows: rowCount, batchRows: IMPORT_BATCH_ROWS, api, floor, createContact, rowsLoaded: rows };
+}
+
+/**
+ * After the server has stopped: every row of ours checked in the database, then the admin command
+ * line timed on a CSV of the same rows (an embedded data directory admits one process at a time,
+ * so on PGlite it could not run earlier; on PostgreSQL it runs at the same point, for the same
+ * conditions), then the ratios and targets.
+ */
+async function finishImport(
+  db: BenchDatabase,
+  run: ImportRun,
+  importWorkspaces: ImportWorkspaces,
+): Promise<ImportResult> {
+  const { rowsLoaded, ...measured } = run;
+  await db.withSql(async (sql) => {
+    for (const concurrency of IMPORT_CONCURRENCIES) {
+      const workspace = importWorkspaces.api[concurrency];
+      if (workspace) await checkImported(sql, workspace.workspaceId, rowsLoaded, `importContacts at ${concurrency}`);
+    }
+  });
+  await db.settle();
+  const cli = await importThroughCli(db, importWorkspaces.cli.workspaceId, rowsLoaded);
+  console.log(
+    cli.status === "measured"
+      ? `import admin CLI  ${fmt(cli.rowsPerSecond)} rows/s (${cli.wallSeconds} s wall, ${cli.reportedElapsedMs ?? "n/a"} ms by its own count)  peak rss ${cli.peakRssMb} MB`
+      : `import admin CLI  ${cli.status}: ${cli.status === "failed" ? cli.error : cli.reason}`,
+  );
+  const best = bestImportRate(measured.api);
+  const ratio = (over: number | undefined) =>
+    over && over > 0 && best > 0 ? Math.round((best / over) * 1000) / 1000 : null;
+  const withoutTargets = {
+    ...measured,
+    cli,
+    ratioToFloor: ratio(Math.max(0, ...measured.floor.map((run) => run.rowsPerSecond))),
+    ratioToCreateContact: ratio(measured.createContact?.requestsPerSecond),
+  };
+  return { ...withoutTargets, targets: judgeTargets(withoutTargets) };
+}
+
 async function main(): Promise<void> {
   const options: Options = parseOptions(process.argv.slice(2));
   const started = new Date();
@@ -265,7 +445,13 @@ async function main(): Promise<void> {
     let phase = performance.now();
     const since = (mark: number) => `${((performance.now() - mark) / 1000).toFixed(1)} s`;
     const workspaces = await createWorkspaces(db);
-    console.log(`Account and 3 workspaces through the admin command line in ${since(phase)}`);
+    const importWorkspaces =
+      options.importRows === null
+        ? undefined
+        : await createImportWorkspaces(db, workspaces.create.accountId, IMPORT_CONCURRENCIES);
+    console.log(
+      `Account and ${3 + (importWorkspaces ? 3 + IMPORT_CONCURRENCIES.length : 0)} workspaces through the admin command line in ${since(phase)}`,
+    );
     phase = performance.now();
     await seedData(db, workspaces);
     await db.sealSeed();
@@ -384,8 +570,25 @@ async function main(): Promise<void> {
       );
     }
 
+    const importRun =
+      options.importRows !== null && importWorkspaces
+        ? await measureImport(
+            options,
+            options.importRows,
+            db,
+            server,
+            sampler,
+            workspaces,
+            importWorkspaces,
+            counter,
+            cells,
+          )
+        : undefined;
+
     const lifetimePeakRssMb = sampler.lifetimePeakMb();
     await server.stop();
+    const importResult =
+      importRun && importWorkspaces ? await finishImport(db, importRun, importWorkspaces) : undefined;
     // How big the tables had grown (every tenant's rows): reads that scan instead of seeking slow down with it.
     const [rowsAtEnd] = await db.withSql((sql) =>
       sql.query<Record<string, number>>(
@@ -408,7 +611,8 @@ async function main(): Promise<void> {
         warmupSeconds: options.warmupSeconds,
         durationSeconds: options.durationSeconds,
         concurrencies: options.concurrencies,
-        scenarios: options.scenarios,
+        scenarios: options.chosen,
+        importRows: options.importRows ?? undefined,
         serverEnv: options.serverEnv,
         data: `Seeded: ${UPSERT_CONTACTS.toLocaleString("en-US")} contacts for the upserts, ${LIST_CONTACTS.toLocaleString("en-US")} for the list, each with tags and two custom values.`,
       },
@@ -425,16 +629,20 @@ async function main(): Promise<void> {
       rowsAtEnd: rowsAtEnd ?? {},
       cells,
       pacedCreate,
+      import: importResult,
     };
     const file = writeResult(result);
     const latest = latestResults();
     writeBenchmarksMarkdown(latest);
     writeChart(latest);
-    console.log(`\n${markdownTable(result)}\n`);
+    if (result.cells.length > 0) console.log(`\n${markdownTable(result)}\n`);
+    if (result.import) console.log(`${importTable(result.import)}\n\n${importTargets(result.import)}\n`);
     console.log(`Results: ${file}`);
     console.log(
       options.partial
-        ? "Partial run: BENCHMARKS.md and bench/chart.svg show the latest complete runs."
+        ? `Partial run: BENCHMARKS.md and bench/chart.svg show the latest complete runs${
+            result.import?.rows === DEFAULT_IMPORT_ROWS ? " (its bulk-import section this run)" : ""
+          }.`
         : "Updated BENCHMARKS.md and bench/chart.svg.",
     );
     if (log.count > 0)

@@ -6,6 +6,9 @@
 
 export const SCENARIOS = ["create", "upsert", "list"] as const;
 export type Scenario = (typeof SCENARIOS)[number];
+/** What `--scenario` takes: the request scenarios, and the bulk import (bench/import.ts), which has its own driver. */
+export const BENCH_SCENARIOS = [...SCENARIOS, "import"] as const;
+export type BenchScenario = (typeof BENCH_SCENARIOS)[number];
 
 export const SCENARIO_TITLES: Record<Scenario, string> = {
   create: "createContact (3 tags, 1 new; 2 custom values)",
