@@ -160,6 +160,7 @@ const commands: Record<string, Command> = {
   },
   "import-contacts": async (prisma, options) => {
     if (options["preserve-existing"] && !options.upsert) throw new UsageError("--preserve-existing needs --upsert");
+    if (options.rejected === "-") throw new UsageError("--rejected needs a file path");
     const summary = await importContactFile(prisma, {
       workspaceId: required(options, "workspace"),
       file: required(options, "file"),

@@ -1,8 +1,10 @@
 import { once } from "node:events";
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, type WriteStream } from "node:fs";
+import { type FileHandle, open, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pipeline } from "node:stream/promises";
+import type { Readable } from "node:stream";
+import { finished, pipeline } from "node:stream/promises";
 import { Presets, SingleBar } from "cli-progress";
 import { stringify } from "csv-stringify/sync";
 import type { Caller } from "../access/api-keys.js";
@@ -28,7 +30,7 @@ import type { PrismaClient } from "../generated/prisma/client.js";
 
 export interface ImportFileRequest {
   workspaceId: string;
-  /** A path, or "-" for stdin (copied to a temporary file first, to be read twice). */
+  /** A path, or "-" for stdin. */
   file: string;
   format: ContactFileFormat;
   mode: ImportMode;
@@ -74,17 +76,19 @@ export async function importContactFile(prisma: PrismaClient, request: ImportFil
   };
   const layout: ContactFileLayout = { customVariableNames: new Set(workspace.customVariables.map((v) => v.name)) };
 
-  const spooled = request.file === "-" ? await spoolStdin() : null;
-  const path = spooled?.path ?? request.file;
+  const source = await openSource(request.file);
   try {
     let total = 0;
-    for await (const _ of readContactFile(createReadStream(path), request.format, layout)) total++;
+    for await (const _ of readContactFile(source.read(), request.format, layout)) total++;
 
-    const rejected = new RejectedRows(request.format, request.rejectedFile);
+    const rejected = await RejectedRows.open(request.format, request.rejectedFile, source.identity);
     const bar = request.progress ? progressBar(request.progress, total) : null;
     const summary = { created: 0, updated: 0, failed: 0 };
+    const importStarted = performance.now();
+    let batchLine = 0;
     try {
-      for await (const batch of batches(readContactFile(createReadStream(path), request.format, layout), request)) {
+      for await (const batch of batches(readContactFile(source.read(), request.format, layout), request)) {
+        batchLine = batch[0]?.line ?? 0;
         const result = await importContacts(
           prisma,
           caller,
@@ -104,16 +108,71 @@ export async function importContactFile(prisma: PrismaClient, request: ImportFil
           if (outcome.kind === "invalid" || outcome.kind === "conflict") await rejected.add(row, rowIssues(outcome));
         }
         const done = summary.created + summary.updated + summary.failed;
-        bar?.update(done, { rate: Math.round(done / ((performance.now() - started) / 1000)) });
+        bar?.update(done, { rate: Math.round(done / ((performance.now() - importStarted) / 1000)) });
       }
+    } catch (error) {
+      throw new ImportStopped(error, summary, batchLine);
     } finally {
       bar?.stop();
       await rejected.close();
     }
     return { ...summary, elapsedMs: Math.round(performance.now() - started) };
   } finally {
-    spooled?.remove();
+    await source.close();
   }
+}
+
+/** A failure after the import started: what it was, and what had been imported before it. */
+export class ImportStopped extends Error {
+  constructor(cause: unknown, summary: Omit<ImportFileSummary, "elapsedMs">, batchLine: number) {
+    super(
+      `${cause instanceof Error ? cause.message : String(cause)}\n` +
+        `Stopped at the batch from line ${batchLine}: that batch and the rows after it were not imported. ` +
+        `Before it: ${summary.created} created, ${summary.updated} updated, ${summary.failed} rejected.`,
+      { cause },
+    );
+    this.name = "ImportStopped";
+  }
+}
+
+interface ContactSource {
+  /** The file from its start. */
+  read(): Readable;
+  /** The device and inode of a file read by its path, to keep --rejected from overwriting it. */
+  identity: { dev: number; ino: number } | null;
+  close(): Promise<void>;
+}
+
+/**
+ * A regular file is read by its path, twice. Anything else (stdin, a pipe) can be read only once:
+ * it is copied to a private temporary file, unlinked as soon as it is written and opened, so
+ * nothing is left behind however the command ends later, and read twice through its descriptor.
+ */
+async function openSource(file: string): Promise<ContactSource> {
+  if (file !== "-") {
+    const stats = await stat(file);
+    if (stats.isFile() || stats.isDirectory()) {
+      return {
+        read: () => createReadStream(file),
+        identity: { dev: stats.dev, ino: stats.ino },
+        close: async () => {},
+      };
+    }
+  }
+  const directory = mkdtempSync(join(tmpdir(), "contacts-import-"));
+  let handle: FileHandle;
+  try {
+    const path = join(directory, "input");
+    await pipeline(file === "-" ? process.stdin : createReadStream(file), createWriteStream(path, { mode: 0o600 }));
+    handle = await open(path, "r");
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+  return {
+    read: () => handle.createReadStream({ start: 0, autoClose: false }),
+    identity: null,
+    close: () => handle.close(),
+  };
 }
 
 /** Rows in file order, cut into batches of at most `batchRows` rows and MAX_BATCH_CHARACTERS. */
@@ -156,30 +215,40 @@ function issuesText(issues: readonly RowIssue[]): string {
 
 /**
  * The rejected rows, written as they come: the row as read plus `_line` (where it starts in the
- * file) and `_errors`, in the file's own format, so the fixed file imports again as it is.
+ * file) and `_errors`, in the file's own format, so the fixed file imports again as it is. Without
+ * a file, the first few go to stderr once the import is over (not across the progress bar).
  */
 class RejectedRows {
-  private readonly out: WriteStream | null;
   private headerWritten = false;
-  private listed = 0;
-  private failure: Error | null = null;
+  private readonly listed: string[] = [];
+  private unlisted = 0;
 
-  constructor(
+  private constructor(
     private readonly format: ContactFileFormat,
+    private readonly out: WriteStream | null,
+  ) {}
+
+  /** Opens the rejected file before anything is imported, so a path that cannot be written fails first. */
+  static async open(
+    format: ContactFileFormat,
     path: string | null,
-  ) {
-    this.out = path ? createWriteStream(path) : null;
-    this.out?.on("error", (error) => {
-      this.failure ??= error;
-    });
+    input: ContactSource["identity"],
+  ): Promise<RejectedRows> {
+    if (!path) return new RejectedRows(format, null);
+    const existing = await stat(path).catch(() => null);
+    if (existing && input && existing.dev === input.dev && existing.ino === input.ino) {
+      throw new Error("--rejected names the file being imported: give another path");
+    }
+    const handle = await open(path, "w");
+    return new RejectedRows(format, handle.createWriteStream());
   }
 
   async add(row: ContactFileRow, issues: RowIssue[]): Promise<void> {
     if (!this.out) {
-      if (this.listed++ < REJECTIONS_ON_STDERR) process.stderr.write(`line ${row.line}: ${issuesText(issues)}\n`);
+      if (this.listed.length < REJECTIONS_ON_STDERR) this.listed.push(`line ${row.line}: ${issuesText(issues)}\n`);
+      else this.unlisted++;
       return;
     }
-    if (this.failure) throw this.failure;
     const { _line, _errors, ...cells } = row.source;
     let text: string;
     if (this.format === "ndjson") {
@@ -194,15 +263,13 @@ class RejectedRows {
   }
 
   async close(): Promise<void> {
-    if (!this.out) {
-      if (this.listed > REJECTIONS_ON_STDERR) {
-        process.stderr.write(`… and ${this.listed - REJECTIONS_ON_STDERR} more: --rejected <file> writes them all\n`);
-      }
+    if (this.out) {
+      this.out.end();
+      await finished(this.out);
       return;
     }
-    this.out.end();
-    await once(this.out, "close");
-    if (this.failure) throw this.failure;
+    for (const line of this.listed) process.stderr.write(line);
+    if (this.unlisted > 0) process.stderr.write(`… and ${this.unlisted} more: --rejected <file> writes them all\n`);
   }
 }
 
@@ -217,18 +284,4 @@ function progressBar(terminal: NodeJS.WriteStream, total: number): SingleBar {
   );
   bar.start(total, 0, { rate: 0 });
   return bar;
-}
-
-/** Copies stdin to a private temporary file, so it can be checked in full before anything is written. */
-async function spoolStdin(): Promise<{ path: string; remove(): void }> {
-  const directory = mkdtempSync(join(tmpdir(), "contacts-import-"));
-  const remove = () => rmSync(directory, { recursive: true, force: true });
-  const path = join(directory, "stdin");
-  try {
-    await pipeline(process.stdin, createWriteStream(path, { mode: 0o600 }));
-  } catch (error) {
-    remove();
-    throw error;
-  }
-  return { path, remove };
 }

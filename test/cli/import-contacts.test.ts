@@ -1,4 +1,6 @@
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -253,9 +255,63 @@ describe("admin import-contacts", { timeout: 240_000 }, () => {
     );
     await refused(
       workspace,
+      ["--file", file("number.ndjson", `${good}{"firstName":123}\n`)],
+      /line 2: firstName must be a string/,
+    );
+    await refused(
+      workspace,
+      ["--file", file("tags.ndjson", `${good}{"tags":"VIP"}\n`)],
+      /line 2: tags must be an array of names/,
+    );
+    await refused(
+      workspace,
       ["--file", file("field.ndjson", `${good}{"email":"b@example.com","customFields":{"Lead":"x"}}\n`)],
       /line 2: unknown custom field "Lead"/,
     );
+  });
+
+  it("refuses a CSV column that is both a contact column and a custom variable, and skips rows of empty cells", async () => {
+    const workspace = await newWorkspace(["email", "__proto__"]);
+    await refused(
+      workspace,
+      ["--file", file("ambiguous.csv", "email\na@example.com\n")],
+      /both a contact column and a custom variable/,
+    );
+    const path = file("blank.csv", "phone,__proto__\n,\n+12125550111,z\n,\n");
+    expect(await imported(["--workspace", workspace.id, "--file", path])).toMatchObject({ created: 1, failed: 0 });
+    const [csvContact] = await contactsOf(workspace.id);
+    expect(csvContact?.phone).toBe("+12125550111");
+    expect(Object.entries(csvContact?.customFields ?? {})).toEqual([["__proto__", "z"]]);
+    // In ndjson too a "__proto__" key is a custom field like any other.
+    const ndjson = file("proto.ndjson", '{"phone":"+12125550112","customFields":{"__proto__":"y","email":"e"}}\n');
+    expect(await imported(["--workspace", workspace.id, "--file", ndjson])).toMatchObject({ created: 1 });
+    const stored = (await contactsOf(workspace.id)).find((contact) => contact.phone === "+12125550112");
+    expect(Object.entries(stored?.customFields ?? {})).toEqual([
+      ["__proto__", "y"],
+      ["email", "e"],
+    ]);
+  });
+
+  it("refuses a --rejected path that is the file itself or cannot be written, before importing anything", async () => {
+    const workspace = await newWorkspace();
+    const text = "email\nself@example.com\nnot-an-email\n";
+    const path = file("self.csv", text);
+    for (const rejectedPath of [path, join(directory, "no-such-directory", "rejected.csv")]) {
+      const run = await admin([
+        "import-contacts",
+        "--workspace",
+        workspace.id,
+        "--file",
+        path,
+        "--rejected",
+        rejectedPath,
+      ]);
+      expect(run.code, run.stderr).toBe(1);
+      expect(run.stdout).toBe("");
+      expect(run.stderr).toMatch(/names the file being imported|ENOENT/);
+      expect(readFileSync(path, "utf8")).toBe(text);
+      expect(await contactsOf(workspace.id)).toEqual([]);
+    }
   });
 
   it("reads stdin with --file -, and wants --format when the file's name does not say", async () => {
@@ -268,6 +324,12 @@ describe("admin import-contacts", { timeout: 240_000 }, () => {
       { email: "in@example.com", tags: ["piped"], customFields: { score: "7" } },
       { email: null, phone: "+4930901820", timezone: "Europe/Berlin" },
     ]);
+    // A named pipe can be read only once, like stdin: it is copied first too.
+    const fifo = join(directory, "piped.ndjson");
+    execFileSync("mkfifo", [fifo]);
+    const writing = writeFile(fifo, '{"email":"pipe@example.com"}\n'); // waits for the command to open it
+    expect(await imported(["--workspace", workspace.id, "--file", fifo])).toMatchObject({ created: 1, failed: 0 });
+    await writing;
     const run = await admin(["import-contacts", "--workspace", workspace.id, "--file", "-"], { stdin });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/--format csv or --format ndjson/);

@@ -41,7 +41,7 @@ export interface ContactFileRow {
   /** The line of the file the row starts on, counting from 1 (in a CSV, the header is line 1). */
   line: number;
   contact: ContactFieldsInput;
-  /** Characters the row took in the file, to bound what a batch of rows holds. */
+  /** Characters of the row's values, to bound what a batch of rows holds. */
   size: number;
   /** The row as read, for the rejected file: its cells by column (CSV, in header order) or its object (ndjson). */
   source: Record<string, unknown>;
@@ -90,6 +90,8 @@ async function* csvRows(input: Readable, layout: ContactFileLayout): AsyncGenera
         header = record as string[];
         continue;
       }
+      // A row of empty cells (a spreadsheet's trailing `,,,`) is no contact.
+      if (record.every((value) => value === null)) continue;
       const contact: ContactFieldsInput = {};
       let size = 0;
       record.forEach((value, index) => {
@@ -110,6 +112,14 @@ function csvColumns(header: (string | null)[], layout: ContactFileLayout) {
   const seen = new Set<string>();
   return header.map((name, index) => {
     if (name === null || name.trim() === "") throw new ContactFileRefused(`column ${index + 1} has no name`, 1);
+    const fileColumn = IGNORED_FIELDS.has(name) || (CONTACT_FIELDS as readonly string[]).includes(name);
+    if (fileColumn && layout.customVariableNames.has(name)) {
+      // export-contacts writes such a variable as a second column of the same name.
+      throw new ContactFileRefused(
+        `the column "${name}" is both a contact column and a custom variable of this workspace: use --format ndjson`,
+        1,
+      );
+    }
     if (seen.has(name)) throw new ContactFileRefused(`the column "${name}" appears twice`, 1);
     seen.add(name);
     if (IGNORED_FIELDS.has(name)) return () => {};
@@ -191,20 +201,25 @@ function ndjsonContact(source: Record<string, unknown>, line: number, layout: Co
   const contact: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(source)) {
     if (IGNORED_FIELDS.has(key) || value === null) continue;
-    if ((CONTACT_FIELDS as readonly string[]).includes(key)) {
+    if (key === "tags") {
+      if (!Array.isArray(value) || !value.every((tag) => typeof tag === "string")) {
+        throw new ContactFileRefused(`tags must be an array of names, like ["VIP","Q3, west"]`, line);
+      }
+      contact.tags = value;
+    } else if ((CONTACT_FIELDS as readonly string[]).includes(key)) {
+      if (typeof value !== "string") throw new ContactFileRefused(`${key} must be a string`, line);
       contact[key] = value;
     } else if (key === "customFields") {
       if (typeof value !== "object" || Array.isArray(value)) {
         throw new ContactFileRefused("customFields must be an object of values by custom variable name", line);
       }
-      const fields: Record<string, unknown> = {};
-      for (const [name, fieldValue] of Object.entries(value)) {
+      for (const name of Object.keys(value)) {
         if (!layout.customVariableNames.has(name)) {
           throw new ContactFileRefused(unknownFieldMessage("custom field", name, layout), line);
         }
-        if (fieldValue !== null) fields[name] = fieldValue;
       }
-      contact.customFields = fields;
+      // fromEntries defines each key as its own property, "__proto__" too (an assignment would not).
+      contact.customFields = Object.fromEntries(Object.entries(value).filter(([, fieldValue]) => fieldValue !== null));
     } else {
       const keys = [...CONTACT_FIELDS, "customFields"].join(", ");
       throw new ContactFileRefused(`unknown key ${JSON.stringify(key)}: a contact has ${keys}`, line);
