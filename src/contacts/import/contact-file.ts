@@ -131,8 +131,10 @@ function csvColumns(header: (string | null)[], layout: ContactFileLayout) {
       };
     }
     if (layout.customVariableNames.has(name)) {
+      // Defined, not assigned, so that a variable named "__proto__" is a key like any other.
       return (row: ContactFieldsInput, value: string) => {
-        row.customFields = { ...row.customFields, [name]: value };
+        row.customFields ??= {};
+        Object.defineProperty(row.customFields, name, { value, enumerable: true, writable: true, configurable: true });
       };
     }
     throw new ContactFileRefused(unknownFieldMessage("column", name, layout), 1);
