@@ -13,9 +13,9 @@ import { createContact } from "../../src/contacts/contacts.service.js";
 import { deleteContact } from "../../src/contacts/delete-contact.js";
 import { openContactExport } from "../../src/contacts/export-contacts.js";
 import { defineCustomVariable } from "../../src/custom-variables/custom-variables.service.js";
-import { type Database, openDatabase } from "../../src/storage/database.js";
+import type { Database } from "../../src/storage/database.js";
 import { migrate } from "../../src/storage/migrations.js";
-import { type AdminRun, runAdmin } from "../support/admin-process.js";
+import { type AdminRun, runAdmin, withDatabaseAt } from "../support/admin-process.js";
 import { openEmptyTestDatabase, storage, type TestDatabase } from "../support/test-database.js";
 
 // The admin command line, run as operators run it: `npm run --silent admin -- <command> …` in a
@@ -84,13 +84,8 @@ async function fail(...args: string[]): Promise<string> {
 const keyCount = () => withDatabase((db) => db.prisma.apiKey.count());
 
 /** Opens the database in this process. PGlite allows one process: only while no command line runs. */
-async function withDatabase<T>(work: (db: Database) => Promise<T>): Promise<T> {
-  const db = await openDatabase({ databaseUrl, databasePoolSize: 2, databaseConnectTimeoutMs: 10_000 });
-  try {
-    return await work(db);
-  } finally {
-    await db.close();
-  }
+function withDatabase<T>(work: (db: Database) => Promise<T>): Promise<T> {
+  return withDatabaseAt(databaseUrl, work);
 }
 
 interface ApiKeyRow {

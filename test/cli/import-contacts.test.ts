@@ -14,9 +14,9 @@ import type { CreateContactInput } from "../../src/contacts/contact-input.js";
 import { createContact } from "../../src/contacts/contacts.service.js";
 import { exportedContact, openContactExport } from "../../src/contacts/export-contacts.js";
 import { defineCustomVariable } from "../../src/custom-variables/custom-variables.service.js";
-import { type Database, openDatabase } from "../../src/storage/database.js";
+import type { Database } from "../../src/storage/database.js";
 import { migrate } from "../../src/storage/migrations.js";
-import { type AdminOptions, type AdminRun, runAdmin } from "../support/admin-process.js";
+import { type AdminOptions, type AdminRun, runAdmin, withDatabaseAt } from "../support/admin-process.js";
 import { openEmptyTestDatabase, storage, type TestDatabase } from "../support/test-database.js";
 
 // `admin import-contacts`, run as operators run it, in a child process: what export-contacts writes
@@ -50,14 +50,9 @@ afterAll(async () => {
   rmSync(directory, { recursive: true, force: true });
 });
 
-/** Opens the database in this process. PGlite allows one process: only while no command runs. */
-async function withDatabase<T>(work: (db: Database) => Promise<T>): Promise<T> {
-  const db = await openDatabase({ databaseUrl, databasePoolSize: 2, databaseConnectTimeoutMs: 10_000 });
-  try {
-    return await work(db);
-  } finally {
-    await db.close();
-  }
+/** Opens the database in this process. PGlite allows one process: only while no command line runs. */
+function withDatabase<T>(work: (db: Database) => Promise<T>): Promise<T> {
+  return withDatabaseAt(databaseUrl, work);
 }
 
 function admin(args: string[], options: Omit<AdminOptions, "databaseUrl"> = {}): Promise<AdminRun> {

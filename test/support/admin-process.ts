@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { type Database, openDatabase } from "../../src/storage/database.js";
 
 const PROJECT = fileURLToPath(new URL("../..", import.meta.url));
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -56,4 +57,17 @@ export function runAdmin(args: string[], options: AdminOptions): Promise<AdminRu
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/**
+ * Opens the database at `databaseUrl` in this process for `work`, then closes it. PGlite allows one
+ * process: only while no command runs.
+ */
+export async function withDatabaseAt<T>(databaseUrl: string, work: (db: Database) => Promise<T>): Promise<T> {
+  const db = await openDatabase({ databaseUrl, databasePoolSize: 2, databaseConnectTimeoutMs: 10_000 });
+  try {
+    return await work(db);
+  } finally {
+    await db.close();
+  }
 }
