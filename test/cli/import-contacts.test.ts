@@ -505,8 +505,10 @@ describe("admin import-contacts", { timeout: 240_000 }, () => {
     expect(run.code, run.stderr).toBe(0);
     expect(summaryOf(run)).toMatchObject({ created: rowCount, failed: 0 });
     expect(peakKb(baseline)).toBeGreaterThan(0);
-    // The heap may fill up to its cap before it is collected, and PGlite's page cache, in the same
-    // process, grows with the data written: measured +25 to +60 MB on PostgreSQL, +80 MB on PGlite.
-    expect(peakKb(run) - peakKb(baseline)).toBeLessThan(128 * 1024);
+    // The heap's cap is the bound on what the command holds; the process's memory also takes the heap
+    // filling up to that cap before it is collected, the young generation and the allocator's arenas,
+    // and on PGlite the database's page cache, which grows with the data written. Measured: +25 to
+    // +143 MB (PostgreSQL, Node 20 and 24), +80 MB (PGlite).
+    expect(peakKb(run) - peakKb(baseline)).toBeLessThan(192 * 1024);
   });
 });
