@@ -9,7 +9,6 @@ import { Presets, SingleBar } from "cli-progress";
 import { stringify } from "csv-stringify/sync";
 import type { Caller } from "../access/api-keys.js";
 import { API_SCOPES } from "../access/scopes.js";
-import { isUuid } from "../access/workspace-access.js";
 import { CSV_CELLS } from "../contacts/export-contacts.js";
 import {
   type ContactFileFormat,
@@ -19,8 +18,8 @@ import {
 } from "../contacts/import/contact-file.js";
 import { type ImportRowOutcome, importContacts } from "../contacts/import/import-contacts.js";
 import type { ImportMode } from "../contacts/import/import-plan.js";
-import { NotFoundError } from "../errors/domain-errors.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
+import { findOperatorWorkspace } from "../workspaces/workspaces.service.js";
 
 /**
  * `admin import-contacts`: a contacts file into one workspace, through the same importContacts as
@@ -58,13 +57,7 @@ const REJECTIONS_ON_STDERR = 20;
 
 export async function importContactFile(prisma: PrismaClient, request: ImportFileRequest): Promise<ImportFileSummary> {
   const started = performance.now();
-  const workspace = isUuid(request.workspaceId)
-    ? await prisma.workspace.findUnique({
-        where: { id: request.workspaceId.toLowerCase() },
-        select: { id: true, accountId: true, customVariables: { select: { name: true } } },
-      })
-    : null;
-  if (!workspace) throw new NotFoundError("Workspace");
+  const workspace = await findOperatorWorkspace(prisma, request.workspaceId);
   // The operator acts as a workspace key with every scope would, so each row meets the API's rules.
   const caller: Caller = {
     apiKeyId: "admin-command-line",
@@ -74,7 +67,7 @@ export async function importContactFile(prisma: PrismaClient, request: ImportFil
     credential: "api_key",
     subject: null,
   };
-  const layout: ContactFileLayout = { customVariableNames: new Set(workspace.customVariables.map((v) => v.name)) };
+  const layout: ContactFileLayout = { customVariableNames: new Set(workspace.customVariableNames) };
 
   const source = await openSource(request.file);
   try {

@@ -1,7 +1,6 @@
 import { stringify } from "csv-stringify/sync";
-import { isUuid } from "../access/workspace-access.js";
-import { NotFoundError } from "../errors/domain-errors.js";
 import type { Prisma, PrismaClient } from "../generated/prisma/client.js";
+import { findOperatorWorkspace } from "../workspaces/workspaces.service.js";
 import { type ContactRecord, findContactRecords } from "./contact-record.js";
 import { compareNames } from "./rules/tags.js";
 
@@ -34,16 +33,10 @@ export async function openContactExport(
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_EXPORT_BATCH_SIZE) {
     throw new RangeError(`The batch size must be an integer from 1 to ${MAX_EXPORT_BATCH_SIZE}`);
   }
-  const workspace = isUuid(workspaceId)
-    ? await prisma.workspace.findUnique({
-        where: { id: workspaceId.toLowerCase() },
-        select: { id: true, customVariables: { select: { name: true } } },
-      })
-    : null;
-  if (!workspace) throw new NotFoundError("Workspace");
+  const workspace = await findOperatorWorkspace(prisma, workspaceId);
   return {
     workspaceId: workspace.id,
-    customVariableNames: workspace.customVariables.map((variable) => variable.name).sort(compareNames),
+    customVariableNames: workspace.customVariableNames.sort(compareNames),
     batches: () => contactBatches(prisma, workspace.id, batchSize),
   };
 }

@@ -100,6 +100,26 @@ export interface WorkspaceSummary {
   createdAt: Date;
 }
 
+/** A workspace as the operator's commands need it: its account and its custom variables' names. */
+export interface OperatorWorkspace {
+  id: string;
+  accountId: string;
+  customVariableNames: string[];
+}
+
+/** Operator view (admin command line): one workspace by id; an unknown or malformed id is not found. */
+export async function findOperatorWorkspace(prisma: PrismaClient, workspaceId: string): Promise<OperatorWorkspace> {
+  const workspace = isUuid(workspaceId)
+    ? await prisma.workspace.findUnique({
+        where: { id: workspaceId.toLowerCase() },
+        select: { id: true, accountId: true, customVariables: { select: { name: true } } },
+      })
+    : null;
+  if (!workspace) throw new NotFoundError("Workspace");
+  const customVariableNames = workspace.customVariables.map((variable) => variable.name);
+  return { id: workspace.id, accountId: workspace.accountId, customVariableNames };
+}
+
 /**
  * Operator view (admin command line): every workspace of an account, sorted by name like tags
  * (case-insensitive first), ties by id. An unknown or malformed account id is not found.
